@@ -1,0 +1,97 @@
+# edu_tw.hardening: the two commands of the README, and the steps they are made of.
+#
+#   make test    lint, unit tests, then the Molecule scenarios (what CI runs)
+#   make demo    start a disposable Debian test host, apply playbooks/site.yml, show the result
+#
+# DEBIAN_RELEASES picks the test-host releases: "12" (default, CI's fast path), "11 12 13"
+# or "all". SCENARIOS picks Molecule scenarios (default: every directory under molecule/
+# that has a molecule.yml). KEEP=1 keeps the demo host.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+DEBIAN_RELEASES ?= 12
+ifeq ($(DEBIAN_RELEASES),all)
+override DEBIAN_RELEASES := 11 12 13
+endif
+SCENARIOS ?= $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+# Host packages: podman and its helpers for the test hosts, debootstrap to build them.
+APT_PACKAGES := podman runc netavark aardvark-dns containernetworking-plugins debootstrap \
+	uidmap slirp4netns fuse-overlayfs openssh-client python3-venv git
+
+# Tools from the venv; Ansible finds this checkout as edu_tw.hardening through the
+# ansible_collections/ tree that `make venv` links under .ansible/.
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.ansible/collections
+export CONTAINERS_CONF := $(CURDIR)/tests/hosts/containers.conf
+export DEBIAN_RELEASES
+# Container and network names carry it, so concurrent runs cannot collide.
+export HARDENING_RUN_ID ?= $(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+
+.PHONY: help deps host-packages venv images lint unit molecule test demo docs changelog build clean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps: host-packages venv
+
+host-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		[ "$$(id -u)" -eq 0 ] || { echo "make: missing Debian packages ($$missing); run as root"; exit 1; }; \
+		echo "make: installing $$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt | host-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	mkdir -p .ansible/collections/ansible_collections/edu_tw
+	ln -sfn ../../../.. .ansible/collections/ansible_collections/edu_tw/hardening
+	touch $@
+
+images: deps
+	tests/hosts/build-images.sh $(DEBIAN_RELEASES)
+
+lint: venv
+	yamllint .
+	ruff check .
+	ruff format --check .
+	ansible-lint
+	$(BIN)/python scripts/render_controls_doc.py --check
+	scripts/galaxy-importer-check.sh
+
+unit: venv
+	pytest tests/unit
+
+molecule: images
+	@for scenario in $(SCENARIOS); do for release in $(DEBIAN_RELEASES); do \
+		echo "== molecule $$scenario on Debian $$release"; \
+		MOLECULE_DEBIAN=$$release molecule test -s $$scenario || exit 1; \
+	done; done
+
+test: lint unit molecule
+
+demo: images
+	scripts/demo.sh
+
+docs: venv
+	$(BIN)/python scripts/render_controls_doc.py
+
+changelog: venv
+	antsibull-changelog release
+
+build: venv
+	ansible-galaxy collection build --force --output-path build .
+
+clean:
+	rm -rf build tests/output .pytest_cache .ruff_cache

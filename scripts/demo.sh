@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `make demo`: start a disposable Debian test host, apply edu_tw.hardening.site to it,
+# show the result, and remove the host unless KEEP=1.
+set -euo pipefail
+
+release=${DEMO_DEBIAN:-12}
+name=hardening-demo-d$release-$$
+work=$(mktemp -d)
+
+cleanup() {
+  if [ "${KEEP:-0}" = 1 ]; then
+    echo "demo: kept $name (podman exec -it $name bash; podman rm -f $name to remove it)"
+  else
+    podman rm -f -t 0 "$name" >/dev/null 2>&1 || true
+    echo "demo: removed $name"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "demo: starting $name from localhost/hardening-debian:$release"
+podman run -d --name "$name" --hostname demo --privileged --systemd=always \
+  "localhost/hardening-debian:$release" /sbin/init >/dev/null
+state=$(podman exec "$name" systemctl is-system-running --wait || true)
+echo "demo: $name booted ($state)"
+
+cat >"$work/inventory.yml" <<INVENTORY
+all:
+  hosts:
+    $name:
+      ansible_connection: containers.podman.podman
+      ansible_python_interpreter: /usr/bin/python3
+INVENTORY
+
+ansible-playbook -i "$work/inventory.yml" edu_tw.hardening.site
