@@ -22,8 +22,13 @@ trap cleanup EXIT
 echo "demo: starting $name from localhost/hardening-debian:$release"
 podman run -d --name "$name" --hostname demo --privileged --systemd=always \
   "localhost/hardening-debian:$release" /sbin/init >/dev/null
-state=$(podman exec "$name" systemctl is-system-running --wait || true)
-echo "demo: $name booted ($state)"
+# systemd's bus appears a moment after the container starts.
+for _ in $(seq 30); do
+  state=$(podman exec "$name" systemctl is-system-running --wait 2>/dev/null) && break
+  case "$state" in running | degraded) break ;; esac
+  sleep 1
+done
+echo "demo: $name booted (${state:-unknown})"
 
 cat >"$work/inventory.yml" <<INVENTORY
 all:
