@@ -22,7 +22,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 # Host packages: podman and its helpers for the test hosts, debootstrap to build them.
 APT_PACKAGES := podman runc netavark aardvark-dns containernetworking-plugins debootstrap \
-	uidmap slirp4netns fuse-overlayfs openssh-client python3-venv git
+	uidmap slirp4netns fuse-overlayfs openssh-client python3-venv git bc
 
 # Tools from the venv; Ansible finds this checkout as edu_tw.hardening through the
 # ansible_collections/ tree that `make venv` links under .ansible/.
@@ -33,7 +33,7 @@ export DEBIAN_RELEASES
 # Container and network names carry it, so concurrent runs cannot collide.
 export HARDENING_RUN_ID ?= $(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help deps host-packages venv images lint unit molecule test demo docs changelog build clean
+.PHONY: help deps host-packages venv images lint unit molecule test demo bench docs changelog build clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -83,6 +83,9 @@ test: lint unit molecule
 
 demo: images
 	scripts/demo.sh
+
+bench: images
+	bench/run.sh $(BENCH_HOSTS)
 
 docs: venv
 	$(BIN)/python scripts/render_controls_doc.py

@@ -28,8 +28,10 @@ ROLE_PATTERN = re.compile(r"^[a-z][a-z_]*$")
 
 # The exact shape of one control: top-level keys, and the keys of its nested mappings.
 CONTROL_KEYS: frozenset[str] = frozenset(
-    {"id", "tier", "title", "clause", "requirement", "role"},
+    {"id", "tier", "title", "clause", "requirement", "role", "evidence"},
 )
+OPTIONAL_KEYS: frozenset[str] = frozenset({"thresholds"})
+AREA_PATTERN = re.compile(r"^[a-z][a-z_]*$")
 NESTED_KEYS: dict[str, frozenset[str]] = {
     "title": frozenset({"en", "zh_TW"}),
     "clause": frozenset({"ref", "zh_TW", "en"}),
@@ -61,12 +63,17 @@ def _label(index: int, control: Any) -> str:
     return f"control #{index + 1}"
 
 
-def _check_keys(where: str, mapping: dict[str, Any], expected: frozenset[str]) -> None:
-    """Raise ValueError if ``mapping`` lacks a key of ``expected`` or has one more."""
+def _check_keys(
+    where: str,
+    mapping: dict[str, Any],
+    expected: frozenset[str],
+    optional: frozenset[str] = frozenset(),
+) -> None:
+    """Raise ValueError if ``mapping`` lacks a key of ``expected`` or has one not allowed."""
     missing = sorted(expected - mapping.keys())
     if missing:
         raise ValueError(f"{where}: missing key(s): {', '.join(missing)}")
-    extra = sorted(str(key) for key in mapping.keys() - expected)
+    extra = sorted(str(key) for key in mapping.keys() - expected - optional)
     if extra:
         raise ValueError(f"{where}: unexpected key(s): {', '.join(extra)}")
 
@@ -79,13 +86,33 @@ def _check_text(where: str, field: str, value: Any) -> None:
         raise ValueError(f"{where}: field {field!r} is empty")
 
 
+def _check_evidence(where: str, areas: Any) -> None:
+    """Raise ValueError unless ``areas`` is a non-empty list of evidence area names."""
+    if not isinstance(areas, list) or not areas:
+        raise ValueError(f"{where}: field 'evidence' must be a non-empty list of area names")
+    for area in areas:
+        if not isinstance(area, str) or not AREA_PATTERN.match(area):
+            raise ValueError(f"{where}: field 'evidence' has a malformed area {area!r}")
+
+
+def _check_thresholds(where: str, thresholds: Any) -> None:
+    """Raise ValueError unless ``thresholds`` maps names to numbers."""
+    if not isinstance(thresholds, dict):
+        raise ValueError(f"{where}: field 'thresholds' must be a mapping")
+    for name, value in thresholds.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError(f"{where}: threshold {name!r} must be a number, got {value!r}")
+
+
 def validate(controls: Any) -> None:
     """Check that ``controls`` is a well-formed catalogue; return None or raise ValueError.
 
     Each control must have exactly the keys ``id``, ``tier``, ``title`` (``en``, ``zh_TW``),
     ``clause`` (``ref``, ``zh_TW``, ``en``), ``requirement`` and ``role``, every value a
-    non-empty string. The id must match ``MOE-<n>[.<n>...][..<n>]`` and be unique, the tier
-    must be ``core`` or ``also``, and the role a lower-case name (``[a-z][a-z_]*``).
+    non-empty string, and ``evidence`` (a non-empty list of area names); ``thresholds``
+    (names to numbers) is optional. The id must match ``MOE-<n>[.<n>...][..<n>]`` and be
+    unique, the tier must be ``core`` or ``also``, and the role a lower-case name
+    (``[a-z][a-z_]*``).
 
     :raises ValueError: naming the offending control and field.
     """
@@ -96,7 +123,9 @@ def validate(controls: Any) -> None:
         where = _label(index, control)
         if not isinstance(control, dict):
             raise ValueError(f"{where}: must be a mapping, got {type(control).__name__}")
-        _check_keys(where, control, CONTROL_KEYS)
+        _check_keys(where, control, CONTROL_KEYS, OPTIONAL_KEYS)
+        _check_evidence(where, control["evidence"])
+        _check_thresholds(where, control.get("thresholds", {}))
         for field in ("id", "tier", "requirement", "role"):
             _check_text(where, field, control[field])
         for parent, keys in NESTED_KEYS.items():
@@ -199,6 +228,15 @@ def render_markdown(controls: list[dict[str, Any]]) -> str:
             f"- Tier: {control['tier']}",
             f"- Clause: {_one_line(clause['ref'])}",
             f"- Role: `{control['role']}`",
+            "- Evidence: " + ", ".join(f"`{area}`" for area in control["evidence"]),
+        ]
+        thresholds = control.get("thresholds", {})
+        if thresholds:
+            lines.append(
+                "- Thresholds (floors): "
+                + ", ".join(f"`{name}` {value}" for name, value in thresholds.items())
+            )
+        lines += [
             "",
             f"> {_one_line(clause['zh_TW'])}",
             "",

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Side-by-side timings on the same disposable test hosts, printed as ratios:
+#   audit.yml      against a one-task ping playbook (the floor of any Ansible run)
+#   remediate.yml  against site.yml
+# over the podman connection and over SSH with pipelining, for 1, 4 and 8 hosts.
+#   bench/run.sh [COUNTS...]     (default: 1 4 8; run through `make bench`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+counts=${*:-1 4 8}
+max=$(printf '%s\n' $counts | sort -n | tail -n 1)
+run=bench-$$
+work=$(mktemp -d)
+trap 'podman rm -f -t 0 $(podman ps -aq --filter "label=hardening.bench=$run") >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+ssh-keygen -q -t ed25519 -N '' -f "$work/key"
+for i in $(seq "$max"); do
+  podman run -d --name "$run-$i" --label "hardening.bench=$run" --hostname "$run-$i" --privileged \
+    --systemd=always localhost/hardening-debian:12 /sbin/init >/dev/null
+done
+for i in $(seq "$max"); do
+  for _ in $(seq 30); do podman exec "$run-$i" systemctl is-active -q ssh 2>/dev/null && break; sleep 1; done
+  podman exec -i "$run-$i" sh -c 'mkdir -p -m 700 /root/.ssh && cat > /root/.ssh/authorized_keys' <"$work/key.pub"
+done
+
+inventory() { # transport count
+  echo "all:"; echo "  hosts:"
+  for i in $(seq "$2"); do
+    echo "    $run-$i:"
+    if [ "$1" = podman ]; then
+      echo "      ansible_connection: containers.podman.podman"
+    else
+      echo "      ansible_host: $(podman inspect -f '{{.NetworkSettings.IPAddress}}' "$run-$i")"
+      echo "      ansible_user: root"
+      echo "      ansible_ssh_private_key_file: $work/key"
+      echo "      ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+      echo "      ansible_ssh_pipelining: true"
+    fi
+    echo "      ansible_python_interpreter: /usr/bin/python3"
+  done
+}
+
+cat >"$work/ping.yml" <<'PLAY'
+- name: Ping
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Ping
+      ansible.builtin.ping:
+PLAY
+
+seconds() { # inventory playbook [extra args]: wall seconds of a run that must succeed
+  local start end
+  start=$(date +%s.%N)
+  ansible-playbook -i "$1" "${@:2}" >"$work/last.log" 2>&1 \
+    || { tail -n 30 "$work/last.log" >&2; echo "bench: ansible-playbook ${*:2} failed" >&2; exit 1; }
+  end=$(date +%s.%N)
+  grep -q 'unreachable=[1-9]\|failed=[1-9]' "$work/last.log" && { echo "bench: hosts failed" >&2; exit 1; }
+  echo "$end - $start" | bc
+}
+
+reports='{"audit_fail_on_findings": false, "audit_report_dir": "'"$work"'/reports"}'
+printf '%-7s %5s %8s %8s %7s %10s %8s %7s\n' transport hosts ping_s audit_s ratio remediate_s site_s ratio
+for transport in podman ssh; do
+  for n in $counts; do
+    inventory "$transport" "$n" >"$work/inv.yml"
+    seconds "$work/inv.yml" "$work/ping.yml" >/dev/null # warm-up: connections, caches
+    ping=$(seconds "$work/inv.yml" "$work/ping.yml")
+    audit=$(seconds "$work/inv.yml" edu_tw.hardening.audit -e "$reports")
+    remediate=$(seconds "$work/inv.yml" edu_tw.hardening.remediate -e "$reports")
+    site=$(seconds "$work/inv.yml" edu_tw.hardening.site)
+    printf '%-9s %5d %8.1f %8.1f %6.2fx %10.1f %8.1f %6.2fx\n' "$transport" "$n" "$ping" "$audit" \
+      "$(echo "$audit / $ping" | bc -l)" "$remediate" "$site" "$(echo "$remediate / $site" | bc -l)"
+  done
+done

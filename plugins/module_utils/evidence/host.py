@@ -1,0 +1,139 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What an evidence collector may ask of the host: read a file, list files, run a command.
+
+Collectors receive a ``HostReader`` and never touch the host any other way, so the
+same collector runs inside the ``edu_tw.hardening.evidence`` module (``ModuleHost``)
+and in unit tests against recorded files and command output (``RecordedHost``).
+Nothing here writes to the host.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+import shutil
+from typing import Callable, NamedTuple
+
+
+class Result(NamedTuple):
+    """The outcome of a command: exit code, standard output, standard error."""
+
+    rc: int
+    out: str
+    err: str
+
+
+class HostReader:
+    """The read-only view of a host that collectors use."""
+
+    def read(self, path: str) -> str | None:
+        """The text of ``path``, or None when it does not exist or cannot be read."""
+        raise NotImplementedError
+
+    def glob(self, pattern: str) -> list[str]:
+        """Sorted paths matching a shell pattern."""
+        raise NotImplementedError
+
+    def mtime(self, path: str) -> float | None:
+        """Modification time of ``path`` (seconds since the epoch), or None when absent."""
+        raise NotImplementedError
+
+    def now(self) -> float:
+        """The host's current time (seconds since the epoch)."""
+        raise NotImplementedError
+
+    def run(self, argv: list[str]) -> Result:
+        """Run a command (argv list, never a shell string). A missing program gives rc 127."""
+        raise NotImplementedError
+
+    def which(self, name: str) -> str | None:
+        """The path of a program on the host, or None."""
+        raise NotImplementedError
+
+
+class ModuleHost(HostReader):
+    """The live host, through an AnsibleModule (for ``run_command``)."""
+
+    def __init__(self, module, clock: Callable[[], float]) -> None:
+        self._module = module
+        self._clock = clock
+
+    def read(self, path: str) -> str | None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(glob.glob(pattern))
+
+    def mtime(self, path: str) -> float | None:
+        try:
+            return os.stat(path).st_mtime
+        except OSError:
+            return None
+
+    def now(self) -> float:
+        return self._clock()
+
+    def run(self, argv: list[str]) -> Result:
+        if self.which(argv[0]) is None:
+            return Result(127, "", f"{argv[0]}: not found")
+        rc, out, err = self._module.run_command(argv, environ_update={"LC_ALL": "C"})
+        return Result(rc, out, err)
+
+    def which(self, name: str) -> str | None:
+        if os.path.isabs(name):
+            return name if os.access(name, os.X_OK) else None
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        return shutil.which(name, path=path)
+
+
+class RecordedHost(HostReader):
+    """A host made of recorded file contents and command outputs (for unit tests).
+
+    ``files`` maps paths to text; ``commands`` maps the argv joined by spaces to a
+    ``Result`` (or to a string, meaning rc 0 with that output); ``mtimes`` maps paths
+    to modification times; ``programs`` lists the programs that exist.
+    """
+
+    def __init__(
+        self,
+        files: dict[str, str] | None = None,
+        commands: dict[str, object] | None = None,
+        mtimes: dict[str, float] | None = None,
+        programs: list[str] | None = None,
+        now: float = 1_800_000_000.0,
+    ) -> None:
+        self.files = dict(files or {})
+        self.commands = dict(commands or {})
+        self.mtimes = dict(mtimes or {})
+        self.programs = set(programs or [])
+        self._now = now
+
+    def read(self, path: str) -> str | None:
+        return self.files.get(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(p for p in set(self.files) | set(self.mtimes) if fnmatch.fnmatch(p, pattern))
+
+    def mtime(self, path: str) -> float | None:
+        return self.mtimes.get(path)
+
+    def now(self) -> float:
+        return self._now
+
+    def run(self, argv: list[str]) -> Result:
+        recorded = self.commands.get(" ".join(argv))
+        if recorded is None:
+            return Result(127, "", f"{argv[0]}: not found")
+        if isinstance(recorded, str):
+            return Result(0, recorded, "")
+        return recorded  # type: ignore[return-value]
+
+    def which(self, name: str) -> str | None:
+        return f"/usr/bin/{name}" if name in self.programs else None

@@ -1,0 +1,303 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Evidence about the PAM password stack: pam_pwquality, pam_pwhistory, cracklib.
+
+Reads Debian's ``/etc/pam.d/common-password`` (with its ``@include`` lines resolved one
+level), ``/etc/security/pwquality.conf`` and its ``.conf.d`` drop-ins, ``pwhistory.conf``,
+the presence of the cracklib dictionary and the profile names that pam-auth-update knows
+(MOE-12.9.1, MOE-12.9.3, MOE-12.9.5).
+
+Effective pwquality settings follow libpwquality: built-in defaults, then
+``pwquality.conf.d/*.conf`` in sorted order, then ``pwquality.conf`` itself (the library
+reads the drop-ins first), then the arguments on the PAM line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+
+AREA = "pam"
+
+PAM_DIR = "/etc/pam.d"
+COMMON_PASSWORD = "/etc/pam.d/common-password"
+PWQUALITY_CONF = "/etc/security/pwquality.conf"
+PWQUALITY_CONF_D = "/etc/security/pwquality.conf.d/*.conf"
+PWHISTORY_CONF = "/etc/security/pwhistory.conf"
+PAM_CONFIGS = "/usr/share/pam-configs/*"
+# libcrack2's compiled-in dictionary on Debian (cracklib-runtime builds it).
+CRACKLIB_DICT = "/var/cache/cracklib/cracklib_dict"
+
+PWQUALITY_MODULE = "pam_pwquality.so"
+PWHISTORY_MODULE = "pam_pwhistory.so"
+
+# libpwquality / pam_pwquality defaults.
+PWQUALITY_DEFAULTS: dict = {
+    "minlen": 8,
+    "dictcheck": True,
+    "usercheck": True,
+    "enforce_for_root": False,
+    "badwords": [],
+    "dictpath": None,
+    "minclass": 0,
+    "retry": 1,
+}
+PWQ_BASE_MIN_LENGTH = 6  # libpwquality raises a lower minlen to this
+PWQ_NUM_CLASSES = 4  # and lowers a higher minclass to this
+PWHISTORY_DEFAULT_REMEMBER = 10
+
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+# "name = value", "name=value", "name value" or a bare "name" (a flag).
+_CONF_LINE_RE = re.compile(r"([^\s=]+)\s*=?\s*(.*)")
+
+
+def _to_int(text: str | None) -> int | None:
+    """A decimal integer, or None for an empty or malformed value."""
+    if text is None or not _INT_RE.fullmatch(text.strip()):
+        return None
+    return int(text.strip())
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines of a PAM file as libpam assembles them, comments removed.
+
+    As in libpam, ``#`` ends the content of a physical line and a line that has one
+    never continues; otherwise a trailing backslash joins the next line with a space.
+    """
+    lines: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        content = raw.split("#", 1)[0]
+        stripped = raw.rstrip(" \t")
+        if "#" not in raw and stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        lines.append(pending + content)
+        pending = ""
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def _tokenize(line: str) -> list[str]:
+    """Split a PAM line on whitespace, keeping ``[...]`` groups (with ``\\]``) whole."""
+    tokens: list[str] = []
+    i, size = 0, len(line)
+    while i < size:
+        if line[i].isspace():
+            i += 1
+            continue
+        start = i
+        if line[i] == "[":
+            i += 1
+            while i < size and line[i] != "]":
+                i += 2 if line[i] == "\\" and i + 1 < size else 1
+            i += 1
+        else:
+            while i < size and not line[i].isspace():
+                i += 1
+        tokens.append(line[start:i])
+    return tokens
+
+
+def _unwrap_arg(token: str) -> str:
+    """A module argument as the module sees it: ``[a=b c]`` becomes ``a=b c``."""
+    if token.startswith("[") and token.endswith("]"):
+        return token[1:-1].replace("\\]", "]")
+    return token
+
+
+def parse_pam_file(text: str | None) -> list[dict]:
+    """Rules of a PAM file in order, comments and blank lines dropped.
+
+    A rule is ``{"type", "control", "module", "args"}``: the type without the ``-``
+    prefix, the control as written (``[success=1 default=ignore]`` kept whole), the
+    module path's basename, and its arguments. An ``@include name`` line becomes
+    ``{"include": name}``. Lines too short to be a rule are skipped.
+    """
+    rules: list[dict] = []
+    for raw in _logical_lines(text or ""):
+        line = raw.strip()
+        if not line:
+            continue
+        tokens = _tokenize(line)
+        if tokens[0] == "@include":
+            if len(tokens) > 1:
+                rules.append({"include": tokens[1]})
+            continue
+        if len(tokens) < 3:
+            continue
+        rules.append(
+            {
+                "type": tokens[0].lstrip("-").lower(),
+                "control": tokens[1],
+                "module": os.path.basename(tokens[2]),
+                "args": [_unwrap_arg(token) for token in tokens[3:]],
+            }
+        )
+    return rules
+
+
+def include_path(name: str) -> str:
+    """The file an ``@include`` names: relative names live in /etc/pam.d."""
+    return name if name.startswith("/") else f"{PAM_DIR}/{name}"
+
+
+def password_stack(rules: list[dict], included: dict[str, str | None]) -> list[dict]:
+    """The ``password`` rules, with each ``@include`` replaced by the included file's.
+
+    ``included`` maps include names to the text of those files (None when missing).
+    Resolution is one level deep: includes inside an included file are dropped.
+    """
+    stack: list[dict] = []
+    for rule in rules:
+        if "include" in rule:
+            nested = parse_pam_file(included.get(rule["include"]))
+            stack.extend(r for r in nested if "include" not in r and r["type"] == "password")
+        elif rule["type"] == "password":
+            stack.append(rule)
+    return stack
+
+
+def find_module(stack: list[dict], module: str) -> dict | None:
+    """The first rule on the stack that uses ``module`` (a basename), or None."""
+    for rule in stack:
+        if rule["module"] == module:
+            return rule
+    return None
+
+
+def parse_conf_options(text: str | None) -> list[tuple[str, str]]:
+    """``name = value`` options of a libpwquality-style file, in order.
+
+    ``#`` starts a comment; names are lower-cased; a bare name (a flag such as
+    ``enforce_for_root``) gets the value "". A missing file gives [].
+    """
+    options: list[tuple[str, str]] = []
+    for raw in (text or "").splitlines():
+        match = _CONF_LINE_RE.fullmatch(raw.split("#", 1)[0].strip())
+        if match:
+            name, value = match.groups()
+            options.append((name.lower(), value.strip()))
+    return options
+
+
+def parse_pam_args(args: list[str]) -> list[tuple[str, str]]:
+    """PAM module arguments as ``(name, value)`` pairs; a flag gets the value ""."""
+    options = []
+    for arg in args:
+        name, _, value = arg.partition("=")
+        options.append((name.strip().lower(), value.strip()))
+    return options
+
+
+def apply_pwquality_option(settings: dict, name: str, value: str) -> None:
+    """Apply one pwquality option to ``settings`` as libpwquality would.
+
+    Integers that do not parse leave the setting unchanged; unknown names are ignored.
+    """
+    if name == "enforce_for_root":
+        settings["enforce_for_root"] = True  # a flag: present means on
+    elif name in ("dictcheck", "usercheck"):
+        number = _to_int(value)
+        if number is not None:
+            settings[name] = number != 0
+    elif name == "minlen":
+        number = _to_int(value)
+        if number is not None:
+            settings["minlen"] = max(number, PWQ_BASE_MIN_LENGTH)
+    elif name == "minclass":
+        number = _to_int(value)
+        if number is not None:
+            settings["minclass"] = min(number, PWQ_NUM_CLASSES)
+    elif name == "retry":
+        number = _to_int(value)
+        if number is not None:
+            settings["retry"] = number if number >= 1 else 1
+    elif name == "badwords":
+        settings["badwords"] = value.split()
+    elif name == "dictpath":
+        settings["dictpath"] = value or None
+
+
+def effective_pwquality(conf_texts: list[str | None], pam_args: list[str]) -> dict:
+    """pwquality settings after defaults, config files (in reading order), then PAM args."""
+    settings = dict(PWQUALITY_DEFAULTS, badwords=[])
+    for text in conf_texts:
+        for name, value in parse_conf_options(text):
+            apply_pwquality_option(settings, name, value)
+    for name, value in parse_pam_args(pam_args):
+        apply_pwquality_option(settings, name, value)
+    return settings
+
+
+def pwhistory_conf_path(pam_args: list[str]) -> str:
+    """The pwhistory config file: the ``conf=`` argument, else /etc/security/pwhistory.conf."""
+    for name, value in parse_pam_args(pam_args):
+        if name == "conf" and value:
+            return value
+    return PWHISTORY_CONF
+
+
+def effective_pwhistory(rule: dict | None, conf_text: str | None) -> dict:
+    """pam_pwhistory evidence: on the stack or not, ``remember`` and ``enforce_for_root``.
+
+    The PAM argument ``remember=N`` wins over the config file's ``remember = N``; with
+    neither the module remembers 10. Without the module, remember is None.
+    """
+    if rule is None:
+        return {"present": False, "remember": None, "enforce_for_root": False}
+    remember: int | None = None
+    enforce_for_root = False
+    for name, value in parse_conf_options(conf_text) + parse_pam_args(rule["args"]):
+        if name == "remember":
+            number = _to_int(value)
+            if number is not None:
+                remember = number
+        elif name == "enforce_for_root":
+            enforce_for_root = True
+    return {
+        "present": True,
+        "remember": PWHISTORY_DEFAULT_REMEMBER if remember is None else remember,
+        "enforce_for_root": enforce_for_root,
+    }
+
+
+def profile_names(paths: list[str]) -> list[str]:
+    """Sorted basenames of the pam-auth-update profiles."""
+    return sorted(os.path.basename(path) for path in paths)
+
+
+def collect(host: HostReader) -> dict:
+    """Gather the PAM password-policy evidence from the host (read-only)."""
+    rules = parse_pam_file(host.read(COMMON_PASSWORD))
+    included = {
+        rule["include"]: host.read(include_path(rule["include"]))
+        for rule in rules
+        if "include" in rule
+    }
+    stack = password_stack(rules, included)
+
+    pwquality_rule = find_module(stack, PWQUALITY_MODULE)
+    conf_paths = [*host.glob(PWQUALITY_CONF_D), PWQUALITY_CONF]
+    pwquality = effective_pwquality(
+        [host.read(path) for path in conf_paths],
+        pwquality_rule["args"] if pwquality_rule else [],
+    )
+    dictionary = (pwquality["dictpath"] or CRACKLIB_DICT) + ".pwd"
+
+    pwhistory_rule = find_module(stack, PWHISTORY_MODULE)
+    pwhistory_conf = (
+        host.read(pwhistory_conf_path(pwhistory_rule["args"])) if pwhistory_rule else None
+    )
+
+    return {
+        "password_stack": stack,
+        "pwquality": {"present": pwquality_rule is not None, **pwquality},
+        "cracklib_dictionary": host.mtime(dictionary) is not None,
+        "pwhistory": effective_pwhistory(pwhistory_rule, pwhistory_conf),
+        "pam_configs": profile_names(host.glob(PAM_CONFIGS)),
+    }

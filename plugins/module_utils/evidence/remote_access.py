@@ -1,0 +1,231 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Remote-access evidence (MOE-18, MOE-19, MOE-42.1.8, MOE-42.2.3).
+
+Three sources: the effective sshd configuration (``sshd -T``), the remote-maintenance
+window records kept under ``/var/lib/edu_tw_hardening/windows/`` (each window states
+whether it is open now, or should have closed and has not), and the installed packages
+that are remote-control software or clear-text servers (``dpkg-query``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from typing import Any
+
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+
+AREA = "remote_access"
+
+SSHD_ARGV = ["sshd", "-T"]
+# dpkg-query expands the \t and \n escapes of its format itself.
+DPKG_ARGV = ["dpkg-query", "-W", "-f", r"${Package}\t${Status}\n"]
+WINDOWS_GLOB = "/var/lib/edu_tw_hardening/windows/*.json"
+
+REMOTE_CONTROL_PACKAGES = (
+    "x11vnc",
+    "tigervnc-standalone-server",
+    "tigervnc-scraping-server",
+    "tightvncserver",
+    "vnc4server",
+    "xrdp",
+    "teamviewer",
+    "anydesk",
+    "rustdesk",
+    "vino",
+    "krfb",
+    "realvnc-vnc-server",
+    "nomachine",
+    "chrome-remote-desktop",
+)
+
+INSECURE_SERVER_PACKAGES = (
+    "telnetd",
+    "inetutils-telnetd",
+    "telnetd-ssl",
+    "rsh-server",
+    "rsh-redone-server",
+    "vsftpd",
+    "proftpd-basic",
+    "pure-ftpd",
+    "tftpd-hpa",
+    "tftpd",
+    "nis",
+)
+
+# Keys that sshd -T may print on several lines, each adding values.
+_REPEATED_KEYS = ("port", "allowusers", "denyusers", "allowgroups")
+# Keys whose single value is a comma-separated list.
+_COMMA_KEYS = ("ciphers", "macs", "kexalgorithms")
+
+# OpenSSH's compiled-in defaults, used only for a key sshd -T did not print.
+_SSHD_DEFAULTS: dict[str, Any] = {
+    "port": [22],
+    "permitrootlogin": "prohibit-password",
+    "passwordauthentication": True,
+    "pubkeyauthentication": True,
+    "allowusers": [],
+    "denyusers": [],
+    "allowgroups": [],
+    "ciphers": [],
+    "macs": [],
+    "kexalgorithms": [],
+    # Debian patches sshd with DebianBanner, on by default, and `sshd -T` omits it unless set.
+    "debianbanner": True,
+    "banner": None,
+    "x11forwarding": False,
+    "clientaliveinterval": 0,
+    "clientalivecountmax": 3,
+}
+
+
+def _integer(value: str, default: int) -> int:
+    """An integer setting, or ``default`` when the text is not one."""
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+def parse_sshd_t(output: str) -> dict:
+    """The settings the evaluator needs from ``sshd -T`` output (``key value`` lines)."""
+    raw: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        key, _, value = line.strip().partition(" ")
+        if key:
+            raw.setdefault(key.lower(), []).append(value.strip())
+    settings = {
+        key: (list(default) if isinstance(default, list) else default)
+        for key, default in _SSHD_DEFAULTS.items()
+    }
+    ports = [_integer(word, -1) for value in raw.get("port", []) for word in value.split()]
+    if ports:
+        settings["port"] = [port for port in ports if port >= 0]
+    for key in _REPEATED_KEYS[1:]:
+        settings[key] = [word for value in raw.get(key, []) for word in value.split()]
+    for key in _COMMA_KEYS:
+        if key in raw:
+            settings[key] = [item for item in raw[key][-1].split(",") if item]
+    for key in ("passwordauthentication", "pubkeyauthentication", "debianbanner", "x11forwarding"):
+        if key in raw:
+            settings[key] = raw[key][-1].lower() == "yes"
+    if "permitrootlogin" in raw:
+        settings["permitrootlogin"] = raw["permitrootlogin"][-1]
+    if "banner" in raw:
+        banner = raw["banner"][-1]
+        settings["banner"] = None if banner in ("", "none") else banner
+    for key in ("clientaliveinterval", "clientalivecountmax"):
+        if key in raw:
+            settings[key] = _integer(raw[key][-1], _SSHD_DEFAULTS[key])
+    return settings
+
+
+def parse_timestamp(text: Any) -> float | None:
+    """Seconds since the epoch of an ISO 8601 time (``Z`` or offset; naive means UTC)."""
+    if not isinstance(text, str) or not text:
+        return None
+    value = text.strip()
+    if value[-1] in "Zz":
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _window_error(path: str, message: str, record: Any = None) -> dict:
+    """A window entry for a record that cannot be trusted."""
+    record = record if isinstance(record, dict) else {}
+    stem = os.path.basename(path)
+    if stem.endswith(".json"):
+        stem = stem[: -len(".json")]
+    name = record.get("name")
+    sources = record.get("sources")
+    return {
+        "name": name if isinstance(name, str) and name else stem,
+        "account": record.get("account") if isinstance(record.get("account"), str) else "",
+        "sources": [s for s in sources if isinstance(s, str)] if isinstance(sources, list) else [],
+        "start": record.get("start") if isinstance(record.get("start"), str) else "",
+        "end": record.get("end") if isinstance(record.get("end"), str) else "",
+        "closed": record.get("closed") if isinstance(record.get("closed"), str) else None,
+        "open": False,
+        "overdue": False,
+        "error": message,
+    }
+
+
+def parse_window(path: str, text: str | None, now: float) -> dict:
+    """One window record, with ``open`` and ``overdue`` judged at ``now``."""
+    if text is None:
+        return _window_error(path, "unreadable")
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        return _window_error(path, f"invalid JSON: {exc}")
+    if not isinstance(record, dict):
+        return _window_error(path, "not a JSON object")
+    for key in ("name", "account", "start", "end"):
+        if not isinstance(record.get(key), str) or not record[key]:
+            return _window_error(path, f"missing or empty {key}", record)
+    sources = record.get("sources")
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        return _window_error(path, "sources is not a list of strings", record)
+    closed = record.get("closed")
+    if closed is not None and not isinstance(closed, str):
+        return _window_error(path, "closed is not a string", record)
+    start, end = parse_timestamp(record["start"]), parse_timestamp(record["end"])
+    if start is None or end is None:
+        return _window_error(path, "start or end is not an ISO 8601 time", record)
+    if end <= start:
+        return _window_error(path, "end is not after start", record)
+    if closed is not None and parse_timestamp(closed) is None:
+        return _window_error(path, "closed is not an ISO 8601 time", record)
+    active = closed is None
+    return {
+        "name": record["name"],
+        "account": record["account"],
+        "sources": list(sources),
+        "start": record["start"],
+        "end": record["end"],
+        "closed": closed,
+        "open": active and start <= now < end,
+        "overdue": active and now >= end,
+        "error": None,
+    }
+
+
+def installed_packages(output: str) -> set[str]:
+    """Names of installed packages from ``dpkg-query -W -f '${Package}\\t${Status}\\n'``."""
+    installed = set()
+    for line in output.splitlines():
+        name, _, status = line.partition("\t")
+        words = status.split()
+        # The last word is the package state; "not-installed" must not count.
+        if name and words and words[-1] == "installed":
+            installed.add(name.strip())
+    return installed
+
+
+def collect(host: HostReader) -> dict:
+    """Remote-access evidence of ``host`` in the schema the controller evaluates.
+
+    ``sshd`` is None when sshd is absent or ``sshd -T`` failed (for example on a broken
+    configuration); ``sshd_present`` still tells the two apart.
+    """
+    sshd = host.run(SSHD_ARGV)
+    now = host.now()
+    packages = host.run(DPKG_ARGV)
+    installed = installed_packages(packages.out) if packages.rc == 0 else set()
+    return {
+        "sshd_present": sshd.rc != 127,
+        "sshd": parse_sshd_t(sshd.out) if sshd.rc == 0 and sshd.out.strip() else None,
+        "windows": [parse_window(path, host.read(path), now) for path in host.glob(WINDOWS_GLOB)],
+        "remote_control_packages": sorted(installed.intersection(REMOTE_CONTROL_PACKAGES)),
+        "insecure_servers": sorted(installed.intersection(INSECURE_SERVER_PACKAGES)),
+    }

@@ -1,0 +1,318 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Evidence for the smaller system controls.
+
+Idle logout and console autologin (MOE-20), file sharing (MOE-21), sudo rights
+(MOE-22), disk capacity (MOE-23..28), journal persistence (MOE-31..32) and the
+permissions of the authentication logs (MOE-42.1.5).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    installed_packages,
+)
+
+AREA = "system"
+
+PROFILE_FILES = ("/etc/profile",)
+PROFILE_GLOB = "/etc/profile.d/*.sh"
+GETTY_DROPIN_GLOBS = (
+    "/etc/systemd/system/getty@*.service.d/*.conf",
+    "/etc/systemd/system/serial-getty@*.service.d/*.conf",
+)
+SUDO_GROUPS = ("sudo", "admin")
+SUDOERS = "/etc/sudoers"
+SUDOERS_DIR_GLOB = "/etc/sudoers.d/*"
+DF_EXCLUDES = ["-x", "tmpfs", "-x", "devtmpfs", "-x", "overlay", "-x", "squashfs"]
+DF_ARGV = ["df", "-P", *DF_EXCLUDES]
+DF_INODES_ARGV = ["df", "-P", "-i", *DF_EXCLUDES]
+JOURNALD_CONF = "/etc/systemd/journald.conf"
+JOURNALD_DROPIN_GLOB = "/etc/systemd/journald.conf.d/*.conf"
+JOURNAL_DIR = "/var/log/journal"
+LOG_FILES = ("/var/log/auth.log", "/var/log/syslog", "/var/log/messages")
+STAT_ARGV = ["stat", "-c", "%a %n", *LOG_FILES]
+
+_TMOUT_ASSIGN = re.compile(r"""(?:^|[\s;&|(])TMOUT=["']?(\d+)["']?(?=$|[\s;&|)])""")
+_TMOUT_READONLY = re.compile(
+    r"(?:^|[\s;&|(])(?:readonly|(?:declare|typeset)\s+-[A-Za-z]*r[A-Za-z]*)\b[^;&|]*\bTMOUT\b"
+)
+_AUTOLOGIN = re.compile(r"(?:^|\s)(?:--autologin(?:=|\s)|-a\s)")
+_SUDOERS_SKIP = re.compile(
+    r"^(?:Defaults\b|(?:User|Runas|Host|Cmnd|Cmd)_Alias\b|[#@]include(?:dir)?\b)"
+)
+_USER_ALIAS = re.compile(r"^User_Alias\s+(.*)$")
+
+
+def _strip_comment(line: str) -> str:
+    """A shell or sudoers line without its trailing ``#`` comment."""
+    return line.split("#", 1)[0]
+
+
+def parse_tmout(text: str) -> tuple[int | None, bool]:
+    """The smallest ``TMOUT=N`` in a shell file and whether the file makes TMOUT readonly."""
+    smallest: int | None = None
+    readonly = False
+    for raw in text.splitlines():
+        line = _strip_comment(raw)
+        for match in _TMOUT_ASSIGN.finditer(line):
+            value = int(match.group(1))
+            smallest = value if smallest is None else min(smallest, value)
+        if _TMOUT_READONLY.search(line):
+            readonly = True
+    return smallest, readonly
+
+
+def idle_timeout(host: HostReader) -> dict:
+    """The smallest TMOUT set by the login shell profiles, and whether it is readonly anywhere."""
+    best: dict = {"tmout": None, "readonly": False, "file": None}
+    for path in [*PROFILE_FILES, *host.glob(PROFILE_GLOB)]:
+        text = host.read(path)
+        if text is None:
+            continue
+        tmout, readonly = parse_tmout(text)
+        best["readonly"] = best["readonly"] or readonly
+        if tmout is not None and (best["tmout"] is None or tmout < best["tmout"]):
+            best["tmout"] = tmout
+            best["file"] = path
+    return best
+
+
+def has_autologin(text: str) -> bool:
+    """Whether a getty drop-in passes ``--autologin`` (or ``-a``) to agetty."""
+    return any(_AUTOLOGIN.search(_strip_comment(line)) for line in text.splitlines())
+
+
+def console_autologin(host: HostReader) -> list[str]:
+    """Getty drop-ins that log a user in without a password."""
+    found = []
+    for pattern in GETTY_DROPIN_GLOBS:
+        for path in host.glob(pattern):
+            text = host.read(path)
+            if text is not None and has_autologin(text):
+                found.append(path)
+    return sorted(found)
+
+
+def parse_group(text: str) -> dict[str, list[str]]:
+    """Group name to its listed members, from /etc/group."""
+    groups: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        fields = line.strip().split(":")
+        if len(fields) == 4 and fields[0]:
+            groups[fields[0]] = [name for name in fields[3].split(",") if name]
+    return groups
+
+
+def parse_primary_groups(passwd: str, group: str) -> dict[str, list[str]]:
+    """Group name to the users whose primary group it is (/etc/passwd gid)."""
+    names_by_gid: dict[str, str] = {}
+    for line in group.splitlines():
+        fields = line.strip().split(":")
+        if len(fields) == 4:
+            names_by_gid[fields[2]] = fields[0]
+    primary: dict[str, list[str]] = {}
+    for line in passwd.splitlines():
+        fields = line.strip().split(":")
+        if len(fields) >= 4 and fields[3] in names_by_gid:
+            primary.setdefault(names_by_gid[fields[3]], []).append(fields[0])
+    return primary
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Sudoers lines with backslash continuations joined and comments removed."""
+    lines: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith(("#include", "@include")):
+            lines.append(stripped)
+            continue
+        line = _strip_comment(raw).rstrip()
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line = (pending + line).strip()
+        pending = ""
+        if line:
+            lines.append(line)
+    if pending.strip():
+        lines.append(pending.strip())
+    return lines
+
+
+def _split_list(text: str) -> list[str]:
+    """Comma-separated sudoers list items, trimmed."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def parse_sudoers(text: str) -> list[tuple[list[str], bool]]:
+    """User specifications of a sudoers file: (user list, whether NOPASSWD is granted).
+
+    Defaults, aliases and include directives are skipped; User_Alias names are
+    expanded to their members; negated entries (``!alice``) are left out.
+    """
+    aliases: dict[str, list[str]] = {}
+    specs: list[tuple[list[str], bool]] = []
+    for line in _logical_lines(text):
+        alias = _USER_ALIAS.match(line)
+        if alias:
+            for definition in alias.group(1).split(":"):
+                name, _, members = definition.partition("=")
+                aliases[name.strip()] = _split_list(members)
+            continue
+        if _SUDOERS_SKIP.match(line) or "=" not in line:
+            continue
+        left, _, right = line.partition("=")
+        left = re.sub(r"\s*,\s*", ",", left.strip())
+        users_part = left.split()[0] if left.split() else ""
+        users: list[str] = []
+        for item in _split_list(users_part):
+            if item.startswith("!"):
+                continue
+            users.extend(aliases.get(item, [item]))
+        if users:
+            specs.append((users, "NOPASSWD:" in right.replace(" ", "")))
+    return specs
+
+
+def _sudoers_files(host: HostReader) -> list[str]:
+    """/etc/sudoers and the /etc/sudoers.d files sudo reads (no ``.`` and no trailing ``~``)."""
+    included = [
+        path
+        for path in host.glob(SUDOERS_DIR_GLOB)
+        if "." not in path.rsplit("/", 1)[-1] and not path.endswith("~")
+    ]
+    return [SUDOERS, *included]
+
+
+def sudoers(host: HostReader) -> dict:
+    """Users with sudo rights (groups expanded) and the entries granted NOPASSWD."""
+    group_text = host.read("/etc/group") or ""
+    groups = parse_group(group_text)
+    for name, users in parse_primary_groups(host.read("/etc/passwd") or "", group_text).items():
+        groups.setdefault(name, [])
+        groups[name] = groups[name] + [user for user in users if user not in groups[name]]
+    members: set[str] = set()
+    for name in SUDO_GROUPS:
+        members.update(groups.get(name, []))
+    nopasswd: set[str] = set()
+    for path in _sudoers_files(host):
+        text = host.read(path)
+        if text is None:
+            continue
+        for users, no_password in parse_sudoers(text):
+            for entry in users:
+                if entry.startswith("%") and not entry.startswith(("%:", "%#")):
+                    members.update(groups.get(entry[1:], []))
+                else:
+                    members.add(entry)
+                if no_password:
+                    nopasswd.add(entry)
+    return {"members": sorted(members), "nopasswd": sorted(nopasswd)}
+
+
+def parse_df(text: str) -> dict[str, int | None]:
+    """Mount point to its use percentage from ``df -P`` (or ``df -P -i``) output.
+
+    A filesystem that reports ``-`` (no inode accounting) maps to None.
+    """
+    usage: dict[str, int | None] = {}
+    for line in text.splitlines()[1:]:
+        fields = line.split(None, 5)
+        if len(fields) != 6:
+            continue
+        percent = fields[4].rstrip("%")
+        usage[fields[5]] = int(percent) if percent.isdigit() else None
+    return usage
+
+
+def filesystems(host: HostReader) -> list[dict]:
+    """Space and inode use of each real filesystem."""
+    space = host.run(DF_ARGV)
+    inodes = host.run(DF_INODES_ARGV)
+    inode_use = parse_df(inodes.out) if inodes.out else {}
+    found = []
+    for mount, percent in parse_df(space.out).items():
+        if percent is None:
+            continue
+        found.append(
+            {"mount": mount, "use_percent": percent, "inodes_percent": inode_use.get(mount)}
+        )
+    return found
+
+
+def parse_journald(texts: list[str]) -> dict[str, str]:
+    """``[Journal]`` settings from journald.conf and its drop-ins, in order (last wins)."""
+    settings: dict[str, str] = {}
+    for text in texts:
+        section = ""
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith(("#", ";")):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1].strip()
+                continue
+            if section == "Journal" and "=" in line:
+                key, _, value = line.partition("=")
+                settings[key.strip()] = value.strip()
+    return settings
+
+
+def journal(host: HostReader) -> dict:
+    """Whether the journal is kept on disk, and its MaxRetentionSec."""
+    texts = [
+        text
+        for text in (host.read(path) for path in [JOURNALD_CONF, *host.glob(JOURNALD_DROPIN_GLOB)])
+        if text is not None
+    ]
+    settings = parse_journald(texts)
+    storage = settings.get("Storage") or "auto"
+    if storage == "persistent":
+        persistent = True
+    elif storage == "auto":
+        persistent = host.mtime(JOURNAL_DIR) is not None
+    else:
+        persistent = False
+    return {"persistent": persistent, "max_retention": settings.get("MaxRetentionSec") or None}
+
+
+def parse_stat_modes(text: str) -> list[dict]:
+    """Log files and their permissions from ``stat -c '%a %n'`` output."""
+    found = []
+    for line in text.splitlines():
+        mode, _, path = line.strip().partition(" ")
+        if not path or not re.fullmatch(r"[0-7]{1,4}", mode):
+            continue
+        found.append({"path": path, "mode": mode, "world_readable": bool(int(mode, 8) & 0o004)})
+    return found
+
+
+def log_files(host: HostReader) -> list[dict]:
+    """Permissions of the authentication and system logs that exist.
+
+    ``stat`` exits 1 when one of the paths is missing but still prints the others.
+    """
+    return parse_stat_modes(host.run(STAT_ARGV).out)
+
+
+def collect(host: HostReader) -> dict:
+    """System evidence: see the module docstring and the area's schema."""
+    packages = installed_packages(host)
+    return {
+        "idle_timeout": idle_timeout(host),
+        "console_autologin": console_autologin(host),
+        "file_sharing": {
+            "samba": "samba" in packages,
+            "nfs_server": "nfs-kernel-server" in packages,
+        },
+        "sudoers": sudoers(host),
+        "filesystems": filesystems(host),
+        "journal": journal(host),
+        "log_files": log_files(host),
+    }

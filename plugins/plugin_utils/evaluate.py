@@ -1,0 +1,605 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Judge a host's evidence against the control catalogue (controller side, pure functions).
+
+One rule per control: it reads only the evidence areas that the catalogue names for the
+control, the control's thresholds (the rule's floors) and the site's declarations
+(inventory variables such as ``firewall_services``), and returns a verdict with the
+reasons and the evidence that decided it. Waivers turn a failure into ``waived`` until
+they expire; an expired waiver is a failure that says so.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import date
+from typing import Any, Callable, NamedTuple
+
+STATUSES = ("pass", "fail", "waived", "not_applicable")
+
+# Accounts that the operating system or the database server itself needs with full rights.
+MARIADB_SYSTEM_ACCOUNTS = frozenset({"root", "mysql", "mariadb.sys", "debian-sys-maint"})
+POSTGRESQL_SYSTEM_ROLES = frozenset({"postgres"})
+# Remote-control software listens on these ports (VNC, RDP, TeamViewer, AnyDesk).
+REMOTE_CONTROL_PORTS = frozenset([*range(5900, 5910), 3389, 5938, 7070])
+WEAK_CIPHER_MARKERS = ("cbc", "arcfour", "3des", "blowfish", "cast128")
+WEAK_MAC_MARKERS = ("md5", "-96", "umac-64")
+SSH_PORT = 22
+
+
+class Verdict(NamedTuple):
+    """What a rule decided: a status, the reasons for a failure, and the evidence shown."""
+
+    status: str
+    reasons: list[str]
+    evidence: dict[str, Any]
+
+
+def _verdict(reasons: list[str], evidence: dict[str, Any]) -> Verdict:
+    return Verdict("fail" if reasons else "pass", reasons, evidence)
+
+
+# ---------------------------------------------------------------- password policy
+
+
+def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-12.9.1: pam_pwquality on the password stack with minlen at or above the floor."""
+    pwq = ev["pam"]["pwquality"]
+    reasons = []
+    if not pwq["present"]:
+        reasons.append("pam_pwquality is not on the password stack (common-password)")
+    elif pwq["minlen"] < th["min_length"]:
+        reasons.append(f"pwquality minlen is {pwq['minlen']}, below {th['min_length']}")
+    shown = {"pwquality_present": pwq["present"], "minlen": pwq["minlen"]}
+    shown["enforce_for_root"] = pwq["enforce_for_root"]
+    return _verdict(reasons, shown)
+
+
+def _aging_fault(max_days: Any, min_days: Any, th: dict) -> list[str]:
+    faults = []
+    if max_days is None or max_days > th["max_days"]:
+        faults.append(
+            f"maximum age {max_days if max_days is not None else 'unset'} > {th['max_days']}"
+        )
+    if min_days is None or min_days < th["min_days"]:
+        faults.append(
+            f"minimum age {min_days if min_days is not None else 'unset'} < {th['min_days']}"
+        )
+    return faults
+
+
+def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-12.9.2: login.defs and every human account's shadow aging within the floors."""
+    defs = ev["accounts"]["login_defs"]
+    excluded = set(inputs.get("password_policy_excluded_accounts") or [])
+    reasons = [
+        f"/etc/login.defs: {fault}"
+        for fault in _aging_fault(defs.get("PASS_MAX_DAYS"), defs.get("PASS_MIN_DAYS"), th)
+    ]
+    humans = [a for a in ev["accounts"]["accounts"] if a["human"]]
+    for account in humans:
+        if account["name"] in excluded:
+            continue
+        for fault in _aging_fault(account["max_days"], account["min_days"], th):
+            reasons.append(f"account {account['name']}: {fault}")
+    shown = {
+        "PASS_MAX_DAYS": defs.get("PASS_MAX_DAYS"),
+        "PASS_MIN_DAYS": defs.get("PASS_MIN_DAYS"),
+        "PASS_WARN_AGE": defs.get("PASS_WARN_AGE"),
+        "human_accounts": {a["name"]: [a["max_days"], a["min_days"]] for a in humans},
+        "excluded_accounts": sorted(excluded & {a["name"] for a in humans}),
+    }
+    return _verdict(reasons, shown)
+
+
+def password_history(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-12.9.3: pam_pwhistory on the password stack remembering at least the floor."""
+    hist = ev["pam"]["pwhistory"]
+    reasons = []
+    if not hist["present"]:
+        reasons.append("pam_pwhistory is not on the password stack (common-password)")
+    elif (hist["remember"] or 0) < th["remember"]:
+        reasons.append(f"pwhistory remember is {hist['remember']}, below {th['remember']}")
+    return _verdict(reasons, {"pwhistory_present": hist["present"], "remember": hist["remember"]})
+
+
+def shared_accounts(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-12.9.4: no duplicate UIDs, no generic login accounts, every login account owned."""
+    acc = ev["accounts"]
+    owners = inputs.get("password_policy_owners") or {}
+    reasons = [
+        f"UID {d['uid']} is shared by {', '.join(d['names'])}" for d in acc["duplicate_uids"]
+    ]
+    reasons += [f"generic shared-looking login account: {name}" for name in acc["generic_names"]]
+    unowned = []
+    if owners:
+        unowned = [a["name"] for a in acc["accounts"] if a["human"] and a["name"] not in owners]
+        reasons += [
+            f"login account {name} has no named owner in password_policy_owners" for name in unowned
+        ]
+    shown = {
+        "duplicate_uids": acc["duplicate_uids"],
+        "generic_names": acc["generic_names"],
+        "owner_map_given": bool(owners),
+        "unowned_login_accounts": unowned,
+    }
+    return _verdict(reasons, shown)
+
+
+def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-12.9.5: dictionary check with a dictionary, site words refused, no ID-number names."""
+    pwq = ev["pam"]["pwquality"]
+    site_words = [w.lower() for w in inputs.get("password_policy_site_words") or []]
+    badwords = {w.lower() for w in pwq["badwords"]}
+    reasons = []
+    if not pwq["present"]:
+        reasons.append("pam_pwquality is not on the password stack")
+    else:
+        if not pwq["dictcheck"]:
+            reasons.append("pwquality dictcheck is off")
+        if not pwq["usercheck"]:
+            reasons.append("pwquality usercheck is off")
+        missing = sorted(set(site_words) - badwords)
+        if missing:
+            reasons.append(f"site words not refused (pwquality badwords): {', '.join(missing)}")
+    if not ev["pam"]["cracklib_dictionary"]:
+        reasons.append("no cracklib dictionary: the dictionary check cannot work")
+    ids = ev["accounts"]["national_id_names"]
+    reasons += [f"account name looks like a national ID number: {name}" for name in ids]
+    shown = {
+        "dictcheck": pwq["dictcheck"],
+        "usercheck": pwq["usercheck"],
+        "cracklib_dictionary": ev["pam"]["cracklib_dictionary"],
+        "badwords": sorted(badwords),
+        "national_id_names": ids,
+    }
+    return _verdict(reasons, shown)
+
+
+# ---------------------------------------------------------------- firewall
+
+
+def _declared_ports(inputs: dict) -> set[tuple[str, int]]:
+    declared = {("tcp", SSH_PORT)}
+    for service in inputs.get("firewall_services") or []:
+        if service.get("state", "present") == "present":
+            declared.add((service.get("proto", "tcp"), int(service["port"])))
+    return declared
+
+
+def firewall_review(firewall: dict, listening: list[dict], inputs: dict) -> dict:
+    """The periodic rule review: listening sockets, open ports and declared services."""
+    declared = _declared_ports(inputs)
+    exposed = [s for s in listening if not s["loopback"]]
+    listening_ports = {(s["proto"], s["port"]) for s in exposed}
+    open_ports = {(p["proto"], p["port"]) for p in firewall["open_ports"]}
+    frontends = firewall["other_frontends"]
+    return {
+        "declared": sorted(f"{port}/{proto}" for proto, port in declared),
+        "listening": sorted(
+            f"{s['port']}/{s['proto']} {s['address']} ({s['process'] or '?'})" for s in exposed
+        ),
+        "open_ports": sorted(f"{port}/{proto}" for proto, port in open_ports),
+        "undeclared_listeners": sorted(
+            f"{port}/{proto}" for proto, port in listening_ports - declared
+        ),
+        "declared_without_listener": sorted(
+            f"{port}/{proto}" for proto, port in declared - listening_ports
+        ),
+        "open_not_declared": sorted(f"{port}/{proto}" for proto, port in open_ports - declared),
+        "foreign_rules": sorted(frontends["foreign_tables"])
+        + (["ufw"] if frontends["ufw"] else [])
+        + (["firewalld"] if frontends["firewalld"] else [])
+        + (
+            [f"iptables-legacy ({frontends['iptables_legacy_rules']} rules)"]
+            if frontends["iptables_legacy_rules"]
+            else []
+        ),
+    }
+
+
+def host_firewall(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-15: inbound default drop on IPv4 and IPv6, and no undeclared service reachable."""
+    fw = ev["firewall"]
+    review = firewall_review(fw, ev["sockets"]["listening"], inputs)
+    reasons = []
+    if not fw["nft_available"]:
+        reasons.append("nftables is not installed: no host firewall")
+    drop = fw["inbound_default_drop"]
+    for family in ("ipv4", "ipv6"):
+        if not drop[family]:
+            reasons.append(f"inbound {family} traffic is not dropped by default")
+    if not all(drop.values()):
+        reasons += [
+            f"undeclared service reachable: {port}" for port in review["undeclared_listeners"]
+        ]
+    reasons += [f"firewall opens undeclared port {port}" for port in review["open_not_declared"]]
+    shown = {
+        "service_enabled": fw["service_enabled"],
+        "inbound_default_drop": drop,
+        "review": review,
+    }
+    return _verdict(reasons, shown)
+
+
+# ---------------------------------------------------------------- antivirus, updates
+
+
+def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-16: scanner, daemon and updater running, fresh signatures, a passing self-test."""
+    av = ev["antivirus"]
+    reasons = [
+        f"package {name} is not installed"
+        for name, version in av["packages"].items()
+        if not version
+    ]
+    if not av["daemon_active"]:
+        reasons.append("the scanner daemon (clamav-daemon) is not running")
+    if not av["updater_active"]:
+        reasons.append("the signature updater (clamav-freshclam) is not running")
+    age = av["newest_signature_age_hours"]
+    if age is None:
+        reasons.append("no signature database")
+    elif age > th["signature_max_age_hours"]:
+        reasons.append(
+            f"newest signatures are {age:.0f} h old (limit {th['signature_max_age_hours']} h)"
+        )
+    test = av["selftest"]
+    if not test["present"]:
+        reasons.append("no detection self-test record")
+    elif not test["passed"]:
+        reasons.append(f"the last detection self-test failed: {test['detail']}")
+    elif (test["age_hours"] or 0) > th["selftest_max_age_hours"]:
+        reasons.append(f"the last detection self-test is {test['age_hours']:.0f} h old")
+    shown = {
+        key: av[key]
+        for key in (
+            "packages",
+            "daemon_active",
+            "updater_active",
+            "newest_signature_age_hours",
+            "selftest",
+        )
+    }
+    return _verdict(reasons, shown)
+
+
+def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-17: automatic security updates on, nothing security-relevant pending, no reboot owed."""
+    up = ev["updates"]
+    reasons = []
+    if up["error"]:
+        reasons.append(f"pending updates could not be listed: {up['error']}")
+    if not up["unattended_upgrades_installed"]:
+        reasons.append("unattended-upgrades is not installed")
+    if not up["auto_upgrade_enabled"]:
+        reasons.append("automatic upgrades are off (APT::Periodic::Unattended-Upgrade)")
+    if not up["package_lists_update_enabled"]:
+        reasons.append(
+            "package lists are not refreshed automatically (APT::Periodic::Update-Package-Lists)"
+        )
+    if up["pending_security"]:
+        names = sorted(p["package"] for p in up["pending"] if p["security"])
+        reasons.append(f"{up['pending_security']} security update(s) pending: {', '.join(names)}")
+    if up["reboot_required"]:
+        reasons.append(
+            "a reboot is required to apply updates: "
+            + (", ".join(up["reboot_packages"]) or "packages not recorded")
+        )
+    shown = {
+        key: up[key]
+        for key in (
+            "unattended_upgrades_installed",
+            "auto_upgrade_enabled",
+            "pending_security",
+            "reboot_required",
+        )
+    }
+    shown["pending"] = [f"{p['package']} {p['current']} -> {p['candidate']}" for p in up["pending"]]
+    return _verdict(reasons, shown)
+
+
+# ---------------------------------------------------------------- remote access
+
+
+def remote_maintenance(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-18: no window outlives its end, and no maintenance source entry lacks an expiry."""
+    ra = ev["remote_access"]
+    reasons = []
+    for window in ra["windows"]:
+        if window["error"]:
+            reasons.append(f"window record {window['name']} is unreadable: {window['error']}")
+        elif window["overdue"]:
+            reasons.append(
+                f"window {window['name']} ({window['account']}) ended {window['end']}"
+                " but is not closed"
+            )
+    timeless = [
+        f"{s['name']}: {e['value']}"
+        for s in ev["firewall"]["named_sets"]
+        if s["name"].startswith("remote_maintenance")
+        for e in s["elements"]
+        if e["expires"] is None
+    ]
+    reasons += [f"maintenance source entry without expiry: {entry}" for entry in timeless]
+    shown = {
+        "open_windows": [w for w in ra["windows"] if w["open"]],
+        "windows_on_record": len(ra["windows"]),
+    }
+    return _verdict(reasons, shown)
+
+
+def remote_control(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-19: no remote-control software installed or listening."""
+    packages = ev["remote_access"]["remote_control_packages"]
+    ports = sorted(
+        f"{s['port']}/{s['proto']} ({s['process'] or '?'})"
+        for s in ev["sockets"]["listening"]
+        if s["port"] in REMOTE_CONTROL_PORTS and not s["loopback"]
+    )
+    reasons = [f"remote-control software installed: {name}" for name in packages]
+    reasons += [f"remote-control port listening: {port}" for port in ports]
+    return _verdict(reasons, {"packages": packages, "listening": ports})
+
+
+# ---------------------------------------------------------------- databases
+
+
+def database_privileges(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-42.2.4: no application account holds administrative database privileges."""
+    db = ev["databases"]
+    maria, pg = db["mariadb"], db["postgresql"]
+    if not maria["installed"] and not pg["installed"]:
+        return Verdict("not_applicable", [], {"mariadb": False, "postgresql": False})
+    admins = set(inputs.get("database_accounts_admins") or [])
+    reasons = []
+    shown: dict[str, Any] = {}
+    if maria["installed"]:
+        if maria["error"]:
+            reasons.append(f"MariaDB grants could not be read: {maria['error']}")
+        privileged = []
+        for acc in maria["accounts"]:
+            flags = [f for f in ("super", "grant_option", "all_global", "create_user") if acc[f]]
+            if flags and acc["user"] not in MARIADB_SYSTEM_ACCOUNTS | admins:
+                privileged.append(f"{acc['user']}@{acc['host']}: {', '.join(flags)}")
+        reasons += [f"MariaDB account with administrative privileges: {p}" for p in privileged]
+        reasons += [f"MariaDB anonymous account: {a}" for a in maria["anonymous_accounts"]]
+        if maria["test_database"]:
+            reasons.append("MariaDB test database present")
+        shown["mariadb"] = {"accounts": maria["accounts"], "privileged": privileged}
+    if pg["installed"]:
+        if pg["error"]:
+            reasons.append(f"PostgreSQL roles could not be read: {pg['error']}")
+        privileged = []
+        for role in pg["roles"]:
+            flags = [
+                f
+                for f in ("superuser", "createrole", "createdb", "replication", "bypassrls")
+                if role[f]
+            ]
+            if flags and role["name"] not in POSTGRESQL_SYSTEM_ROLES | admins:
+                privileged.append(f"{role['name']}: {', '.join(flags)}")
+        reasons += [f"PostgreSQL role with administrative privileges: {p}" for p in privileged]
+        shown["postgresql"] = {"roles": pg["roles"], "privileged": privileged}
+    return _verdict(reasons, shown)
+
+
+# ---------------------------------------------------------------- also
+
+
+def idle_logout(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-20: a readonly idle shell timeout within the limit, and no console autologin."""
+    idle = ev["system"]["idle_timeout"]
+    reasons = []
+    if idle["tmout"] is None:
+        reasons.append("no idle shell timeout (TMOUT)")
+    else:
+        if idle["tmout"] > th["idle_timeout_max_seconds"]:
+            reasons.append(f"TMOUT is {idle['tmout']} s (limit {th['idle_timeout_max_seconds']} s)")
+        if not idle["readonly"]:
+            reasons.append("TMOUT is not readonly: users can unset it")
+    reasons += [f"console autologin: {f}" for f in ev["system"]["console_autologin"]]
+    return _verdict(
+        reasons, {"idle_timeout": idle, "console_autologin": ev["system"]["console_autologin"]}
+    )
+
+
+def file_sharing(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-21: no SMB/NFS server unless the site declares it."""
+    sharing = ev["system"]["file_sharing"]
+    allowed = set(inputs.get("baseline_file_sharing_services") or [])
+    reasons = [
+        f"{name} server installed but not declared"
+        for name, on in sharing.items()
+        if on and name not in allowed
+    ]
+    return _verdict(reasons, {"file_sharing": sharing, "declared": sorted(allowed)})
+
+
+def access_review(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-22: the list of OS and database administrators, each with a named owner."""
+    sudo = ev["system"]["sudoers"]
+    owners = inputs.get("password_policy_owners") or {}
+    reasons = []
+    if owners:
+        reasons += [
+            f"administrator {name} has no named owner"
+            for name in sudo["members"]
+            if name not in owners
+        ]
+    shown = {
+        "sudo_members": sudo["members"],
+        "nopasswd": sudo["nopasswd"],
+        "owner_map_given": bool(owners),
+    }
+    return _verdict(reasons, shown)
+
+
+def capacity(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-23..28: no filesystem above the usage limit (space or inodes)."""
+    limit = th["disk_use_max_percent"]
+    reasons = []
+    for fs in ev["system"]["filesystems"]:
+        if fs["use_percent"] > limit:
+            reasons.append(f"{fs['mount']} is {fs['use_percent']}% full (limit {limit}%)")
+        if (fs["inodes_percent"] or 0) > limit:
+            reasons.append(
+                f"{fs['mount']} uses {fs['inodes_percent']}% of its inodes (limit {limit}%)"
+            )
+    return _verdict(reasons, {"filesystems": ev["system"]["filesystems"]})
+
+
+def backups(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-29..30: declared backup jobs. Their recency is not collected yet: none declared fails."""
+    jobs = inputs.get("backup_jobs") or []
+    reasons = [] if jobs else ["no backup job declared (backup_jobs): backups cannot be shown"]
+    return _verdict(reasons, {"declared_jobs": jobs})
+
+
+def operation_logs(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-31..32: the system journal is kept across reboots."""
+    journal = ev["system"]["journal"]
+    reasons = [] if journal["persistent"] else ["the system journal is not persistent"]
+    return _verdict(reasons, {"journal": journal})
+
+
+def audit_logs(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-42.1.5: persistent logs, readable only by root and adm."""
+    system = ev["system"]
+    reasons = [] if system["journal"]["persistent"] else ["the system journal is not persistent"]
+    reasons += [
+        f"{f['path']} is world-readable (mode {f['mode']})"
+        for f in system["log_files"]
+        if f["world_readable"]
+    ]
+    return _verdict(reasons, {"journal": system["journal"], "log_files": system["log_files"]})
+
+
+def test_leftovers(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-42.1.8: no test accounts, and no version detail in the SSH banner."""
+    ra = ev["remote_access"]
+    reasons = [
+        f"test account present: {n}"
+        for n in ev["accounts"]["generic_names"]
+        if n.lower().startswith("test")
+    ]
+    if ra["sshd_present"] and ra["sshd"]["debianbanner"]:
+        reasons.append("sshd shows the Debian version in its banner (DebianBanner yes)")
+    return _verdict(
+        reasons, {"sshd_debianbanner": ra["sshd"]["debianbanner"] if ra["sshd_present"] else None}
+    )
+
+
+def encrypted_transport(ev: dict, th: dict, inputs: dict) -> Verdict:
+    """MOE-42.2.3: no cleartext login or transfer servers, and SSH without weak algorithms."""
+    ra = ev["remote_access"]
+    reasons = [f"cleartext server installed: {name}" for name in ra["insecure_servers"]]
+    weak: list[str] = []
+    sshd = ra["sshd"]
+    if ra["sshd_present"] and sshd is None:
+        reasons.append("sshd is installed but its effective configuration (sshd -T) is unreadable")
+    elif sshd:
+        weak = [c for c in sshd["ciphers"] if any(m in c for m in WEAK_CIPHER_MARKERS)]
+        weak += [m for m in sshd["macs"] if any(w in m for w in WEAK_MAC_MARKERS)]
+        reasons += [f"sshd offers weak algorithm {name}" for name in weak]
+    return _verdict(
+        reasons, {"insecure_servers": ra["insecure_servers"], "weak_ssh_algorithms": weak}
+    )
+
+
+RULES: dict[str, Callable[[dict, dict, dict], Verdict]] = {
+    "MOE-12.9.1": password_length,
+    "MOE-12.9.2": password_aging,
+    "MOE-12.9.3": password_history,
+    "MOE-12.9.4": shared_accounts,
+    "MOE-12.9.5": guessable_credentials,
+    "MOE-15": host_firewall,
+    "MOE-16": antivirus,
+    "MOE-17": patching,
+    "MOE-18": remote_maintenance,
+    "MOE-19": remote_control,
+    "MOE-42.2.4": database_privileges,
+    "MOE-20": idle_logout,
+    "MOE-21": file_sharing,
+    "MOE-22": access_review,
+    "MOE-23..28": capacity,
+    "MOE-29..30": backups,
+    "MOE-31..32": operation_logs,
+    "MOE-42.1.5": audit_logs,
+    "MOE-42.1.8": test_leftovers,
+    "MOE-42.2.3": encrypted_transport,
+}
+"""The rule of each control, by control ID."""
+
+
+# ---------------------------------------------------------------- waivers and hosts
+
+
+def find_waiver(waivers: list[dict], control_id: str, host: str) -> dict | None:
+    """The first waiver for ``control_id`` whose host patterns match ``host``."""
+    for waiver in waivers:
+        if waiver["control"] == control_id and any(
+            fnmatch.fnmatch(host, p) for p in waiver["hosts"]
+        ):
+            return waiver
+    return None
+
+
+def judge_control(
+    control: dict, evidence: dict, inputs: dict, waivers: list[dict], host: str, today: date
+) -> dict:
+    """The verdict on one control for one host, with its evidence, reasons and waiver."""
+    broken = {area: evidence.get(area, {"error": "not collected"}) for area in control["evidence"]}
+    broken = {area: ev["error"] for area, ev in broken.items() if "error" in ev and len(ev) == 1}
+    if broken:
+        verdict = Verdict(
+            "fail", [f"evidence area {a} could not be read: {e}" for a, e in broken.items()], {}
+        )
+    else:
+        verdict = RULES[control["id"]](evidence, control.get("thresholds", {}), inputs)
+    status, reasons = verdict.status, list(verdict.reasons)
+    waiver = find_waiver(waivers, control["id"], host) if status == "fail" else None
+    if waiver is not None:
+        expires = date.fromisoformat(str(waiver["expires"]))
+        if expires < today:
+            reasons.append(f"waiver by {waiver['approver']} expired on {expires.isoformat()}")
+        else:
+            status = "waived"
+    return {
+        "id": control["id"],
+        "status": status,
+        "reasons": reasons,
+        "evidence": verdict.evidence,
+        "waiver": waiver,
+    }
+
+
+def evaluate_host(
+    host: str,
+    evidence: dict,
+    controls: list[dict],
+    inputs: dict,
+    waivers: list[dict],
+    today: date,
+    available_roles: set[str],
+) -> dict:
+    """Every control's verdict for one host, and which roles would remediate its failures."""
+    results = [judge_control(c, evidence, inputs, waivers, host, today) for c in controls]
+    failing = [c for c, r in zip(controls, results) if r["status"] == "fail"]
+    roles = sorted({c["role"] for c in failing if c["role"] in available_roles})
+    counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
+    return {
+        "host": host,
+        "status": "fail" if failing else "pass",
+        "counts": counts,
+        "controls": results,
+        "remediation": {
+            "roles": roles,
+            "unavailable": [
+                {"control": c["id"], "role": c["role"]}
+                for c in failing
+                if c["role"] not in available_roles
+            ],
+        },
+    }

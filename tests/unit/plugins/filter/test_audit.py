@@ -1,0 +1,70 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The audit filters: evaluation from host variables, and the report against its schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from ansible.errors import AnsibleFilterError
+from ansible_collections.edu_tw.hardening.plugins.filter import audit
+
+ROOT = Path(__file__).resolve().parents[4]
+SCHEMA = json.loads((ROOT / "docs" / "audit-report.schema.json").read_text())
+RESULT = json.loads((ROOT / "tests/unit/plugins/fixtures/evidence-debian12-fresh.json").read_text())
+
+
+def judged(host_vars: dict | None = None, waivers=None) -> dict:
+    host_vars = {"inventory_hostname": "web1", **(host_vars or {})}
+    return audit.audit_evaluate(RESULT, host_vars, waivers, today="2026-11-21")
+
+
+def test_report_of_a_judged_host_validates_against_the_schema():
+    report = audit.audit_report([judged()], "2026-11-21T10:00:00Z", "audit", ["web1"])
+    jsonschema.Draft202012Validator(SCHEMA).validate(report)
+
+
+def test_unreachable_host_is_reported_failing_not_left_out():
+    report = audit.audit_report([judged()], "2026-11-21T10:00:00Z", "audit", ["web1", "web2"])
+    jsonschema.Draft202012Validator(SCHEMA).validate(report)
+    web2 = next(h for h in report["hosts"] if h["host"] == "web2")
+    assert (web2["status"], web2["unreachable"]) == ("fail", True)
+    assert report["summary"]["hosts_unreachable"] == 1
+
+
+def test_host_variables_of_a_role_reach_the_rules():
+    listening = {"proto": "tcp", "address": "0.0.0.0", "port": 443, "process": "nginx"}
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["sockets"]["listening"].append({**listening, "loopback": False})
+    declared = {"firewall_services": [{"name": "https", "port": 443, "proto": "tcp"}]}
+    verdicts = audit.audit_evaluate(result, {"inventory_hostname": "web1", **declared})
+    moe15 = next(c for c in verdicts["controls"] if c["id"] == "MOE-15")
+    assert "443/tcp" in moe15["evidence"]["review"]["declared"]
+    assert "443/tcp" not in moe15["evidence"]["review"]["undeclared_listeners"]
+
+
+def test_tiers_limit_the_controls_judged():
+    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, tiers=["core"])
+    assert "MOE-20" not in {c["id"] for c in verdicts["controls"]}
+
+
+def test_waiver_without_approver_is_refused_naming_the_entry():
+    waiver = {"control": "MOE-16", "hosts": ["*"], "reason": "r", "expires": "2027-01-01"}
+    with pytest.raises(AnsibleFilterError, match="entry 1: missing approver"):
+        judged(waivers=[waiver])
+
+
+def test_waiver_for_an_unknown_control_is_refused():
+    waiver = {
+        "control": "MOE-99",
+        "hosts": ["*"],
+        "reason": "r",
+        "approver": "a",
+        "expires": "2027-01-01",
+    }
+    with pytest.raises(AnsibleFilterError, match="unknown control MOE-99"):
+        judged(waivers=[waiver])

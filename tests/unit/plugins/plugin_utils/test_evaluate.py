@@ -1,0 +1,278 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Verdicts of the control rules on recorded evidence of a fresh Debian 12 test host."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "evidence-debian12-fresh.json"
+TODAY = date(2026, 11, 21)
+CONTROLS = catalogue.load()
+
+
+@pytest.fixture
+def fresh() -> dict:
+    """Evidence recorded by edu_tw.hardening.evidence on a fresh Debian 12 test host."""
+    return json.loads(FIXTURE.read_text())["evidence"]
+
+
+@pytest.fixture
+def hardened(fresh: dict) -> dict:
+    """The fresh host's evidence with the password and firewall controls met."""
+    ev = copy.deepcopy(fresh)
+    ev["pam"]["pwquality"].update(present=True, minlen=8, dictcheck=True, usercheck=True)
+    ev["pam"]["pwhistory"].update(present=True, remember=3)
+    ev["pam"]["cracklib_dictionary"] = True
+    ev["accounts"]["login_defs"].update(PASS_MAX_DAYS=180, PASS_MIN_DAYS=1)
+    ev["firewall"].update(nft_available=True, inbound_default_drop={"ipv4": True, "ipv6": True})
+    return ev
+
+
+def verdict(control_id: str, evidence: dict, inputs: dict | None = None, waivers=()) -> dict:
+    control = catalogue.by_id(CONTROLS)[control_id]
+    return evaluate.judge_control(control, evidence, inputs or {}, list(waivers), "web1", TODAY)
+
+
+def test_every_catalogue_control_has_a_rule():
+    assert {c["id"] for c in CONTROLS} == set(evaluate.RULES)
+
+
+def test_fresh_debian_fails_the_password_firewall_antivirus_and_patching_controls(fresh):
+    result = evaluate.evaluate_host("web1", fresh, CONTROLS, {}, [], TODAY, set())
+    failing = {c["id"] for c in result["controls"] if c["status"] == "fail"}
+    core_failing = failing & {c["id"] for c in CONTROLS if c["tier"] == "core"}
+    assert core_failing == {
+        "MOE-12.9.1",
+        "MOE-12.9.2",
+        "MOE-12.9.3",
+        "MOE-12.9.5",
+        "MOE-15",
+        "MOE-16",
+        "MOE-17",
+    }
+
+
+def test_fresh_debian_without_databases_is_not_applicable_for_database_privileges(fresh):
+    assert verdict("MOE-42.2.4", fresh)["status"] == "not_applicable"
+
+
+def test_minlen_at_the_floor_passes(hardened):
+    assert verdict("MOE-12.9.1", hardened)["status"] == "pass"
+
+
+def test_minlen_below_the_floor_fails_naming_the_value(hardened):
+    hardened["pam"]["pwquality"]["minlen"] = 7
+    result = verdict("MOE-12.9.1", hardened)
+    assert result["status"] == "fail"
+    assert "minlen is 7" in result["reasons"][0]
+
+
+def test_max_days_above_180_in_login_defs_fails_with_the_value(hardened):
+    hardened["accounts"]["login_defs"]["PASS_MAX_DAYS"] = 365
+    result = verdict("MOE-12.9.2", hardened)
+    assert result["status"] == "fail"
+    assert result["evidence"]["PASS_MAX_DAYS"] == 365
+    assert any("365 > 180" in reason for reason in result["reasons"])
+
+
+def test_human_account_with_unbounded_aging_fails(hardened):
+    hardened["accounts"]["accounts"].append(
+        {"name": "alice", "uid": 1000, "gid": 1000, "home": "/home/alice", "shell": "/bin/bash"}
+        | {"login_shell": True, "human": True, "password": "set"}
+        | {"max_days": 99999, "min_days": 0, "warn_days": 7}
+    )
+    result = verdict("MOE-12.9.2", hardened)
+    assert any(reason.startswith("account alice") for reason in result["reasons"])
+
+
+def test_excluded_account_is_reported_not_judged(hardened):
+    hardened["accounts"]["accounts"].append(
+        {"name": "breakglass", "uid": 1001, "gid": 1001, "home": "/home/b", "shell": "/bin/bash"}
+        | {"login_shell": True, "human": True, "password": "set"}
+        | {"max_days": 99999, "min_days": 0, "warn_days": 7}
+    )
+    result = verdict("MOE-12.9.2", hardened, {"password_policy_excluded_accounts": ["breakglass"]})
+    assert result["status"] == "pass"
+    assert result["evidence"]["excluded_accounts"] == ["breakglass"]
+
+
+def test_history_of_two_fails(hardened):
+    hardened["pam"]["pwhistory"]["remember"] = 2
+    assert verdict("MOE-12.9.3", hardened)["status"] == "fail"
+
+
+def test_site_word_missing_from_badwords_fails(hardened):
+    result = verdict("MOE-12.9.5", hardened, {"password_policy_site_words": ["ntnu"]})
+    assert result["status"] == "fail"
+    assert "ntnu" in result["reasons"][0]
+
+
+def test_national_id_account_name_fails(hardened):
+    hardened["accounts"]["national_id_names"] = ["A123456789"]
+    result = verdict("MOE-12.9.5", hardened)
+    assert "A123456789" in result["reasons"][-1]
+
+
+def test_unowned_login_account_fails_when_an_owner_map_is_given(hardened):
+    hardened["accounts"]["accounts"].append(
+        {"name": "bob", "uid": 1002, "gid": 1002, "home": "/home/bob", "shell": "/bin/bash"}
+        | {"login_shell": True, "human": True, "password": "set"}
+        | {"max_days": 180, "min_days": 1, "warn_days": 7}
+    )
+    result = verdict("MOE-12.9.4", hardened, {"password_policy_owners": {"carol": "Carol"}})
+    assert result["evidence"]["unowned_login_accounts"] == ["bob"]
+
+
+def test_undeclared_listener_fails_without_a_default_drop(fresh):
+    fresh["sockets"]["listening"].append(
+        {
+            "proto": "tcp",
+            "address": "0.0.0.0",
+            "port": 8080,
+            "process": "python3",
+            "loopback": False,
+        }
+    )
+    result = verdict("MOE-15", fresh)
+    assert "undeclared service reachable: 8080/tcp" in result["reasons"]
+    assert result["evidence"]["review"]["undeclared_listeners"] == ["8080/tcp"]
+
+
+def test_undeclared_listener_behind_a_default_drop_is_flagged_in_review_only(hardened):
+    hardened["sockets"]["listening"].append(
+        {
+            "proto": "tcp",
+            "address": "0.0.0.0",
+            "port": 8080,
+            "process": "python3",
+            "loopback": False,
+        }
+    )
+    result = verdict("MOE-15", hardened)
+    assert result["status"] == "pass"
+    assert result["evidence"]["review"]["undeclared_listeners"] == ["8080/tcp"]
+
+
+def test_port_opened_by_the_firewall_but_not_declared_fails(hardened):
+    hardened["firewall"]["open_ports"] = [
+        {"proto": "tcp", "port": 3306, "sources": [], "table": "inet edu_tw_hardening"}
+    ]
+    result = verdict("MOE-15", hardened)
+    assert result["reasons"] == ["firewall opens undeclared port 3306/tcp"]
+
+
+def test_declared_service_is_not_flagged(hardened):
+    hardened["firewall"]["open_ports"] = [
+        {"proto": "tcp", "port": 443, "sources": [], "table": "inet edu_tw_hardening"}
+    ]
+    inputs = {"firewall_services": [{"name": "https", "port": 443, "proto": "tcp"}]}
+    assert verdict("MOE-15", hardened, inputs)["status"] == "pass"
+
+
+def test_active_waiver_turns_a_failure_into_waived(fresh):
+    waiver = {
+        "control": "MOE-16",
+        "hosts": ["web*"],
+        "reason": "antivirus replaced by the vendor's EDR",
+        "approver": "CISO",
+        "expires": "2026-12-31",
+    }
+    result = verdict("MOE-16", fresh, waivers=[waiver])
+    assert result["status"] == "waived"
+    assert result["waiver"]["approver"] == "CISO"
+
+
+def test_expired_waiver_fails_and_says_so(fresh):
+    waiver = {
+        "control": "MOE-16",
+        "hosts": ["web1"],
+        "reason": "migration",
+        "approver": "CISO",
+        "expires": "2026-11-20",
+    }
+    result = verdict("MOE-16", fresh, waivers=[waiver])
+    assert result["status"] == "fail"
+    assert result["reasons"][-1] == "waiver by CISO expired on 2026-11-20"
+
+
+def test_waiver_for_another_host_does_not_apply(fresh):
+    waiver = {
+        "control": "MOE-16",
+        "hosts": ["db*"],
+        "reason": "r",
+        "approver": "a",
+        "expires": "2027-01-01",
+    }
+    assert verdict("MOE-16", fresh, waivers=[waiver])["status"] == "fail"
+
+
+def test_collector_error_fails_the_control_and_shows_the_error(hardened):
+    hardened["pam"] = {"error": "PermissionError: /etc/pam.d/common-password"}
+    result = verdict("MOE-12.9.1", hardened)
+    assert result["status"] == "fail"
+    assert "PermissionError" in result["reasons"][0]
+
+
+def test_overdue_maintenance_window_fails(fresh):
+    fresh["remote_access"]["windows"] = [
+        {
+            "name": "w1",
+            "account": "vendor",
+            "sources": ["192.0.2.7"],
+            "start": "2026-11-20T01:00:00Z",
+        }
+        | {
+            "end": "2026-11-20T03:00:00Z",
+            "closed": None,
+            "open": False,
+            "overdue": True,
+            "error": None,
+        }
+    ]
+    assert verdict("MOE-18", fresh)["status"] == "fail"
+
+
+def test_maintenance_set_element_without_timeout_fails(fresh):
+    fresh["firewall"]["named_sets"] = [
+        {"table": "edu_tw_hardening", "family": "inet", "name": "remote_maintenance_v4"}
+        | {
+            "type": "ipv4_addr",
+            "flags": ["timeout"],
+            "elements": [{"value": "192.0.2.9", "expires": None}],
+        }
+    ]
+    result = verdict("MOE-18", fresh)
+    assert result["reasons"] == [
+        "maintenance source entry without expiry: remote_maintenance_v4: 192.0.2.9"
+    ]
+
+
+def test_vnc_server_fails_remote_control(fresh):
+    fresh["remote_access"]["remote_control_packages"] = ["x11vnc"]
+    assert verdict("MOE-19", fresh)["status"] == "fail"
+
+
+def test_application_account_with_super_fails_database_privileges(fresh):
+    fresh["databases"]["mariadb"].update(installed=True, running=True)
+    fresh["databases"]["mariadb"]["accounts"] = [
+        {"user": "app", "host": "localhost", "super": True, "grant_option": False}
+        | {"all_global": False, "create_user": False, "global_privileges": ["super"]}
+    ]
+    result = verdict("MOE-42.2.4", fresh)
+    assert result["reasons"] == [
+        "MariaDB account with administrative privileges: app@localhost: super"
+    ]
+
+
+def test_remediation_lists_only_roles_that_exist(fresh):
+    result = evaluate.evaluate_host("web1", fresh, CONTROLS, {}, [], TODAY, {"password_policy"})
+    assert result["remediation"]["roles"] == ["password_policy"]
+    assert {"control": "MOE-15", "role": "firewall"} in result["remediation"]["unavailable"]
