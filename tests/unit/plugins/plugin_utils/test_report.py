@@ -1,0 +1,57 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The three renderings of a report: JSON, JUnit XML, HTML."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from ansible_collections.edu_tw.hardening.plugins.filter import audit
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import report as render
+
+ROOT = Path(__file__).resolve().parents[4]
+RESULT = json.loads((ROOT / "tests/unit/plugins/fixtures/evidence-debian12-fresh.json").read_text())
+TEMPLATE = (ROOT / "roles/audit/templates/report.html.j2").read_text()
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, today="2026-11-21")
+    return audit.audit_report([verdicts], "2026-11-21T10:00:00Z", "audit", ["web1", "web2"])
+
+
+def test_junit_counts_a_failure_per_failing_control_and_the_unreachable_host(report):
+    root = ET.fromstring(render.to_junit(report))
+    failing = [
+        c.get("name").split()[0] for c in root.iter("testcase") if c.find("failure") is not None
+    ]
+    expected = [c["id"] for c in report["hosts"][0]["controls"] if c["status"] == "fail"]
+    assert failing == [*expected, "audit"]
+    assert root.get("failures") == str(len(expected) + 1)
+
+
+def test_junit_skips_not_applicable_controls(report):
+    root = ET.fromstring(render.to_junit(report))
+    skipped = [
+        c.get("name").split()[0] for c in root.iter("testcase") if c.find("skipped") is not None
+    ]
+    assert skipped == ["MOE-42.2.4"]
+
+
+def test_html_escapes_evidence_and_carries_the_chinese_clause(report):
+    report["hosts"][0]["controls"][0]["reasons"] = ["<script>alert(1)</script>"]
+    page = render.to_html(report, TEMPLATE)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    assert report["controls"][0]["clause"]["zh_TW"] in page
+
+
+def test_write_reports_writes_three_files_that_parse(report, tmp_path):
+    paths = render.write_reports(report, str(tmp_path / "out"), "before", TEMPLATE)
+    assert json.loads(Path(paths["json"]).read_text()) == report
+    ET.parse(paths["junit.xml"])
+    assert Path(paths["html"]).read_text().startswith("<!DOCTYPE html>")
