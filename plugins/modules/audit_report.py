@@ -13,7 +13,7 @@ description:
   - Renders the report assembled by the P(edu_tw.hardening.audit_report#filter) filter and writes
     C(<name>.json), C(<name>.junit.xml) and C(<name>.html) in O(dest) on the controller,
     each through a temporary file.
-  - An action plugin: it runs in the controller's process and changes no managed host, so it
+  - An action plugin that runs in the controller's process and changes no managed host, so it
     reports no change and writes in check mode too.
 version_added: 0.1.0
 author:
