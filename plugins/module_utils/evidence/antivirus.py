@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     installed_packages,
+)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
+    parse_iso_time,
 )
 
 AREA = "antivirus"
@@ -64,22 +66,6 @@ def signature_files(host: HostReader) -> list[dict]:
         if mtime is not None:
             files.append({"path": path, "age_hours": _hours(now - mtime)})
     return files
-
-
-def parse_iso_time(value: object) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time (``Z`` allowed; naive means UTC)."""
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
 
 
 def parse_selftest(text: str | None, now: float) -> dict:

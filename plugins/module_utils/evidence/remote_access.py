@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
 from typing import Any
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    installed_packages,
+)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
+    parse_iso_time,
+)
 
 AREA = "remote_access"
 
 SSHD_ARGV = ["sshd", "-T"]
-# dpkg-query expands the \t and \n escapes of its format itself.
-DPKG_ARGV = ["dpkg-query", "-W", "-f", r"${Package}\t${Status}\n"]
 WINDOWS_GLOB = "/var/lib/edu_tw_hardening/windows/*.json"
 
 REMOTE_CONTROL_PACKAGES = (
@@ -123,22 +126,6 @@ def parse_sshd_t(output: str) -> dict:
     return settings
 
 
-def parse_timestamp(text: Any) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time (``Z`` or offset; naive means UTC)."""
-    if not isinstance(text, str) or not text:
-        return None
-    value = text.strip()
-    if value[-1] in "Zz":
-        value = value[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.timestamp()
-
-
 def _window_error(path: str, message: str, record: Any = None) -> dict:
     """A window entry for a record that cannot be trusted."""
     record = record if isinstance(record, dict) else {}
@@ -179,12 +166,12 @@ def parse_window(path: str, text: str | None, now: float) -> dict:
     closed = record.get("closed")
     if closed is not None and not isinstance(closed, str):
         return _window_error(path, "closed is not a string", record)
-    start, end = parse_timestamp(record["start"]), parse_timestamp(record["end"])
+    start, end = parse_iso_time(record["start"]), parse_iso_time(record["end"])
     if start is None or end is None:
         return _window_error(path, "start or end is not an ISO 8601 time", record)
     if end <= start:
         return _window_error(path, "end is not after start", record)
-    if closed is not None and parse_timestamp(closed) is None:
+    if closed is not None and parse_iso_time(closed) is None:
         return _window_error(path, "closed is not an ISO 8601 time", record)
     active = closed is None
     return {
@@ -200,18 +187,6 @@ def parse_window(path: str, text: str | None, now: float) -> dict:
     }
 
 
-def installed_packages(output: str) -> set[str]:
-    """Names of installed packages from ``dpkg-query -W -f '${Package}\\t${Status}\\n'``."""
-    installed = set()
-    for line in output.splitlines():
-        name, _, status = line.partition("\t")
-        words = status.split()
-        # The last word is the package state; "not-installed" must not count.
-        if name and words and words[-1] == "installed":
-            installed.add(name.strip())
-    return installed
-
-
 def collect(host: HostReader) -> dict:
     """Remote-access evidence of ``host`` in the schema the controller evaluates.
 
@@ -220,8 +195,7 @@ def collect(host: HostReader) -> dict:
     """
     sshd = host.run(SSHD_ARGV)
     now = host.now()
-    packages = host.run(DPKG_ARGV)
-    installed = installed_packages(packages.out) if packages.rc == 0 else set()
+    installed = set(installed_packages(host))
     return {
         "sshd_present": sshd.rc != 127,
         "sshd": parse_sshd_t(sshd.out) if sshd.rc == 0 and sshd.out.strip() else None,

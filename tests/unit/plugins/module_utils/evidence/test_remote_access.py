@@ -13,9 +13,12 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host imp
     RecordedHost,
     Result,
 )
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    DPKG_QUERY_ARGV,
+)
 
 SSHD = " ".join(remote_access.SSHD_ARGV)
-DPKG = " ".join(remote_access.DPKG_ARGV)
+DPKG = " ".join(DPKG_QUERY_ARGV)
 WINDOWS = "/var/lib/edu_tw_hardening/windows"
 
 # Excerpt of `sshd -T` on a hardened Debian 12 host (OpenSSH 9.2p1), in sshd's order.
@@ -290,15 +293,15 @@ def test_files_not_ending_in_json_are_ignored():
 # --- packages ----------------------------------------------------------------------------
 
 DPKG_OUTPUT = """\
-adduser\tinstall ok installed
-openssh-server\tinstall ok installed
-x11vnc\tinstall ok installed
-xrdp\tdeinstall ok config-files
-anydesk\thold ok installed
-telnetd\tinstall ok installed
-vsftpd\tdeinstall ok config-files
-tftpd-hpa\tinstall ok installed
-nis\tpurge ok not-installed
+adduser\t1.0\tinstall ok installed
+openssh-server\t1.0\tinstall ok installed
+x11vnc\t1.0\tinstall ok installed
+xrdp\t1.0\tdeinstall ok config-files
+anydesk\t1.0\thold ok installed
+telnetd\t1.0\tinstall ok installed
+vsftpd\t1.0\tdeinstall ok config-files
+tftpd-hpa\t1.0\tinstall ok installed
+nis\t1.0\tpurge ok not-installed
 """
 
 
@@ -332,3 +335,8 @@ def test_evidence_is_json_serialisable():
     )
     evidence = remote_access.collect(host)
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+def test_whitespace_only_window_time_is_malformed_not_a_crash():
+    (window,) = windows(("vendor.json", window_record(start="   ")))
+    assert window["error"] is not None
