@@ -43,16 +43,42 @@ def _verdict(reasons: list[str], evidence: dict[str, Any]) -> Verdict:
 # ---------------------------------------------------------------- password policy
 
 
+PWQUALITY_CREDITS = ("dcredit", "ucredit", "lcredit", "ocredit")
+
+
 def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
-    """MOE-12.9.1: pam_pwquality on the password stack with minlen at or above the floor."""
+    """MOE-12.9.1: pwquality accepts no password shorter than the floor; nor does login.defs.
+
+    pam_pwquality must be on the password stack, and the shortest password it accepts
+    (``shortest_accepted``: minlen less what the positive length credits can earn, as the
+    pam collector computes it) must reach the floor. A ``PASS_MIN_LEN`` set in
+    /etc/login.defs must not be below it either.
+    """
     pwq = ev["pam"]["pwquality"]
+    pass_min_len = ev["accounts"]["login_defs"].get("PASS_MIN_LEN")
+    floor = th["min_length"]
+    credits = {name: pwq[name] for name in PWQUALITY_CREDITS}
     reasons = []
     if not pwq["present"]:
         reasons.append("pam_pwquality is not on the password stack (common-password)")
-    elif pwq["minlen"] < th["min_length"]:
-        reasons.append(f"pwquality minlen is {pwq['minlen']}, below {th['min_length']}")
-    shown = {"pwquality_present": pwq["present"], "minlen": pwq["minlen"]}
-    shown["enforce_for_root"] = pwq["enforce_for_root"]
+    elif pwq["shortest_accepted"] < floor:
+        settings = ", ".join(
+            [f"minlen {pwq['minlen']}"] + [f"{name} {value}" for name, value in credits.items()]
+        )
+        reasons.append(
+            f"pwquality accepts passwords of {pwq['shortest_accepted']} characters"
+            f" ({settings}), below {floor}"
+        )
+    if pass_min_len is not None and pass_min_len < floor:
+        reasons.append(f"/etc/login.defs: PASS_MIN_LEN {pass_min_len} < {floor}")
+    shown = {
+        "pwquality_present": pwq["present"],
+        "minlen": pwq["minlen"],
+        "credits": credits,
+        "shortest_accepted": pwq["shortest_accepted"],
+        "enforce_for_root": pwq["enforce_for_root"],
+        "PASS_MIN_LEN": pass_min_len,
+    }
     return _verdict(reasons, shown)
 
 
@@ -69,10 +95,45 @@ def _aging_fault(max_days: Any, min_days: Any, th: dict) -> list[str]:
     return faults
 
 
+def account_report(accounts: dict, owners: dict, excluded: list) -> dict:
+    """The account findings of the ``accounts`` evidence area, for the rules and the roles.
+
+    ``owners`` maps login account names to the people who own them (empty: no map given);
+    ``excluded`` lists accounts kept out of the password aging. Returns the duplicate UIDs,
+    generic, national-ID-shaped and empty-password account names as collected; whether an
+    owner map was given; the human accounts missing from it ([] without a map); the
+    excluded names that are human accounts on the host (sorted) and the excluded names
+    that are no account on the host at all (sorted).
+    """
+    names = {a["name"] for a in accounts["accounts"]}
+    humans = [a["name"] for a in accounts["accounts"] if a["human"]]
+    excluded_names = set(excluded)
+    return {
+        "duplicate_uids": accounts["duplicate_uids"],
+        "generic_names": accounts["generic_names"],
+        "national_id_names": accounts["national_id_names"],
+        "empty_password": accounts["empty_password"],
+        "owner_map_given": bool(owners),
+        "unowned_login_accounts": [n for n in humans if n not in owners] if owners else [],
+        "excluded_accounts": sorted(excluded_names & set(humans)),
+        "excluded_missing": sorted(excluded_names - names),
+    }
+
+
+def _account_report(ev: dict, inputs: dict) -> dict:
+    """``account_report`` of the evidence with the site's owner map and excluded accounts."""
+    return account_report(
+        ev["accounts"],
+        inputs.get("password_policy_owners") or {},
+        inputs.get("password_policy_excluded_accounts") or [],
+    )
+
+
 def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.2: login.defs and every human account's shadow aging within the floors."""
     defs = ev["accounts"]["login_defs"]
-    excluded = set(inputs.get("password_policy_excluded_accounts") or [])
+    report = _account_report(ev, inputs)
+    excluded = set(report["excluded_accounts"])
     reasons = [
         f"/etc/login.defs: {fault}"
         for fault in _aging_fault(defs.get("PASS_MAX_DAYS"), defs.get("PASS_MIN_DAYS"), th)
@@ -88,7 +149,8 @@ def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
         "PASS_MIN_DAYS": defs.get("PASS_MIN_DAYS"),
         "PASS_WARN_AGE": defs.get("PASS_WARN_AGE"),
         "human_accounts": {a["name"]: [a["max_days"], a["min_days"]] for a in humans},
-        "excluded_accounts": sorted(excluded & {a["name"] for a in humans}),
+        "excluded_accounts": report["excluded_accounts"],
+        "excluded_missing": report["excluded_missing"],
     }
     return _verdict(reasons, shown)
 
@@ -106,29 +168,24 @@ def password_history(ev: dict, th: dict, inputs: dict) -> Verdict:
 
 def shared_accounts(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.4: no duplicate UIDs, no generic login accounts, every login account owned."""
-    acc = ev["accounts"]
-    owners = inputs.get("password_policy_owners") or {}
+    report = _account_report(ev, inputs)
     reasons = [
-        f"UID {d['uid']} is shared by {', '.join(d['names'])}" for d in acc["duplicate_uids"]
+        f"UID {d['uid']} is shared by {', '.join(d['names'])}" for d in report["duplicate_uids"]
     ]
-    reasons += [f"generic shared-looking login account: {name}" for name in acc["generic_names"]]
-    unowned = []
-    if owners:
-        unowned = [a["name"] for a in acc["accounts"] if a["human"] and a["name"] not in owners]
-        reasons += [
-            f"login account {name} has no named owner in password_policy_owners" for name in unowned
-        ]
+    reasons += [f"generic shared-looking login account: {name}" for name in report["generic_names"]]
+    reasons += [
+        f"login account {name} has no named owner in password_policy_owners"
+        for name in report["unowned_login_accounts"]
+    ]
     shown = {
-        "duplicate_uids": acc["duplicate_uids"],
-        "generic_names": acc["generic_names"],
-        "owner_map_given": bool(owners),
-        "unowned_login_accounts": unowned,
+        key: report[key]
+        for key in ("duplicate_uids", "generic_names", "owner_map_given", "unowned_login_accounts")
     }
     return _verdict(reasons, shown)
 
 
 def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
-    """MOE-12.9.5: dictionary check with a dictionary, site words refused, no ID-number names."""
+    """MOE-12.9.5: dictionary check, site words refused, no ID-number names, no empty passwords."""
     pwq = ev["pam"]["pwquality"]
     site_words = [w.lower() for w in inputs.get("password_policy_site_words") or []]
     badwords = {w.lower() for w in pwq["badwords"]}
@@ -145,14 +202,19 @@ def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
             reasons.append(f"site words not refused (pwquality badwords): {', '.join(missing)}")
     if not ev["pam"]["cracklib_dictionary"]:
         reasons.append("no cracklib dictionary: the dictionary check cannot work")
-    ids = ev["accounts"]["national_id_names"]
-    reasons += [f"account name looks like a national ID number: {name}" for name in ids]
+    report = _account_report(ev, inputs)
+    reasons += [
+        f"account name looks like a national ID number: {name}"
+        for name in report["national_id_names"]
+    ]
+    reasons += [f"account {name} has an empty password" for name in report["empty_password"]]
     shown = {
         "dictcheck": pwq["dictcheck"],
         "usercheck": pwq["usercheck"],
         "cracklib_dictionary": ev["pam"]["cracklib_dictionary"],
         "badwords": sorted(badwords),
-        "national_id_names": ids,
+        "national_id_names": report["national_id_names"],
+        "empty_password": report["empty_password"],
     }
     return _verdict(reasons, shown)
 

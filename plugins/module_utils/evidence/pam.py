@@ -4,13 +4,19 @@
 """Evidence about the PAM password stack: pam_pwquality, pam_pwhistory, cracklib.
 
 Reads Debian's ``/etc/pam.d/common-password`` (with its ``@include`` lines resolved one
-level), ``/etc/security/pwquality.conf`` and its ``.conf.d`` drop-ins, ``pwhistory.conf``,
-the presence of the cracklib dictionary and the profile names that pam-auth-update knows
-(MOE-12.9.1, MOE-12.9.3, MOE-12.9.5).
+level), ``/etc/security/pwquality.conf`` and its ``.conf.d`` drop-ins, ``pwhistory.conf``
+(only where the installed Linux-PAM reads it), the version of ``libpam-modules`` (from the
+shared ``dpkg-query``), the presence of the cracklib dictionary and the profile names that
+pam-auth-update knows (MOE-12.9.1, MOE-12.9.3, MOE-12.9.5).
 
 Effective pwquality settings follow libpwquality: built-in defaults, then
 ``pwquality.conf.d/*.conf`` in sorted order, then ``pwquality.conf`` itself (the library
-reads the drop-ins first), then the arguments on the PAM line.
+reads the drop-ins first), then the arguments on the PAM line. From them the collector
+derives the shortest password pwquality accepts, positive length credits included.
+
+pam_pwhistory reads ``/etc/security/pwhistory.conf`` from Linux-PAM 1.5.3 on (Debian 13);
+the 1.4 and 1.5.2 modules of Debian 11 and 12 ignore the file, so there only the arguments
+on the PAM line count.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ import os
 import re
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    installed_packages,
+)
 
 AREA = "pam"
 
@@ -33,6 +42,10 @@ CRACKLIB_DICT = "/var/cache/cracklib/cracklib_dict"
 
 PWQUALITY_MODULE = "pam_pwquality.so"
 PWHISTORY_MODULE = "pam_pwhistory.so"
+# The Debian package that ships pam_pwhistory.so, and the first upstream Linux-PAM release
+# whose pam_pwhistory reads pwhistory.conf.
+LIBPAM_MODULES = "libpam-modules"
+PWHISTORY_CONF_SINCE = (1, 5, 3)
 
 # libpwquality / pam_pwquality defaults.
 PWQUALITY_DEFAULTS: dict = {
@@ -44,12 +57,26 @@ PWQUALITY_DEFAULTS: dict = {
     "dictpath": None,
     "minclass": 0,
     "retry": 1,
+    "dcredit": 0,
+    "ucredit": 0,
+    "lcredit": 0,
+    "ocredit": 0,
 }
+# Length credits for digits, upper case, lower case and other characters (libpwquality 1.4
+# defaults them to 0). A positive credit lets that many characters of the class count twice
+# towards minlen; a negative one demands that many characters of the class instead.
+PWQ_CREDITS = ("dcredit", "ucredit", "lcredit", "ocredit")
 PWQ_BASE_MIN_LENGTH = 6  # libpwquality raises a lower minlen to this
 PWQ_NUM_CLASSES = 4  # and lowers a higher minclass to this
+# No shorter password gets through cracklib's dictionary check or pam_unix's default minlen.
+PWQ_SHORTEST_PASSWORD = 6
 PWHISTORY_DEFAULT_REMEMBER = 10
 
 _INT_RE = re.compile(r"[+-]?[0-9]+")
+# Debian version: an optional "epoch:" then the upstream version, whose leading numeric
+# dot-separated components are compared.
+_EPOCH_RE = re.compile(r"[0-9]+:")
+_NUMERIC_PREFIX_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 # "name = value", "name=value", "name value" or a bare "name" (a flag).
 _CONF_LINE_RE = re.compile(r"([^\s=]+)\s*=?\s*(.*)")
 
@@ -217,6 +244,10 @@ def apply_pwquality_option(settings: dict, name: str, value: str) -> None:
         number = _to_int(value)
         if number is not None:
             settings["retry"] = number if number >= 1 else 1
+    elif name in PWQ_CREDITS:
+        number = _to_int(value)
+        if number is not None:
+            settings[name] = number
     elif name == "badwords":
         settings["badwords"] = value.split()
     elif name == "dictpath":
@@ -234,6 +265,53 @@ def effective_pwquality(conf_texts: list[str | None], pam_args: list[str]) -> di
     return settings
 
 
+def shortest_accepted(settings: dict) -> int:
+    """The length of the shortest password that effective pwquality ``settings`` accept.
+
+    libpwquality accepts a password of length L when L >= minlen minus the credit it
+    earns: per class, one point per character of the class up to that class's positive
+    credit. L characters earn at most min(L, sum of positive credits) points, so the
+    shortest is the larger of ``minlen - credits`` and ``ceil(minlen / 2)``, and never
+    below six (cracklib's dictionary check and pam_unix's default minlen refuse shorter
+    passwords). Negative credits demand characters of a class and lower nothing.
+    """
+    minlen = settings["minlen"]
+    credits = sum(max(settings[name], 0) for name in PWQ_CREDITS)
+    return max(PWQ_SHORTEST_PASSWORD, minlen - credits, (minlen + 1) // 2)
+
+
+def debian_upstream_numbers(version: str | None) -> tuple[int, ...] | None:
+    """The leading numeric components of a Debian version's upstream part, or None.
+
+    The epoch (``1:``) is dropped, the upstream version is what comes before the last
+    ``-`` (the whole version for a native package), and its leading dot-separated numbers
+    are kept: ``1.5.2-6+deb12u2`` gives ``(1, 5, 2)``. A missing or unparseable version
+    gives None.
+    """
+    if not version:
+        return None
+    text = version.strip()
+    epoch = _EPOCH_RE.match(text)
+    if epoch:
+        text = text[epoch.end() :]
+    upstream = text.rsplit("-", 1)[0] if "-" in text else text
+    numbers = _NUMERIC_PREFIX_RE.match(upstream)
+    if numbers is None:
+        return None
+    return tuple(int(part) for part in numbers.group().split("."))
+
+
+def pwhistory_reads_conf(version: str | None) -> bool:
+    """Whether the pam_pwhistory of this ``libpam-modules`` version reads pwhistory.conf.
+
+    Linux-PAM reads the file from 1.5.3 on (Debian 13: 1.7.0); Debian 11 (1.4.0) and
+    Debian 12 (1.5.2) do not. An unknown or unparseable version gives False, so only the
+    arguments on the PAM line count.
+    """
+    numbers = debian_upstream_numbers(version)
+    return numbers is not None and numbers >= PWHISTORY_CONF_SINCE
+
+
 def pwhistory_conf_path(pam_args: list[str]) -> str:
     """The pwhistory config file: the ``conf=`` argument, else /etc/security/pwhistory.conf."""
     for name, value in parse_pam_args(pam_args):
@@ -242,17 +320,21 @@ def pwhistory_conf_path(pam_args: list[str]) -> str:
     return PWHISTORY_CONF
 
 
-def effective_pwhistory(rule: dict | None, conf_text: str | None) -> dict:
+def effective_pwhistory(rule: dict | None, conf_text: str | None, reads_conf: bool) -> dict:
     """pam_pwhistory evidence: on the stack or not, ``remember`` and ``enforce_for_root``.
 
-    The PAM argument ``remember=N`` wins over the config file's ``remember = N``; with
-    neither the module remembers 10. Without the module, remember is None.
+    ``reads_conf`` says whether the installed module reads its config file
+    (``pwhistory_reads_conf``). When it does, the PAM argument ``remember=N`` wins over the
+    config file's ``remember = N``; when it does not, ``conf_text`` is ignored. With
+    neither the module remembers 10. Without the module, remember is None. ``conf_read``
+    is True when the module is on the stack and reads its config file.
     """
     if rule is None:
-        return {"present": False, "remember": None, "enforce_for_root": False}
+        return {"present": False, "remember": None, "enforce_for_root": False, "conf_read": False}
     remember: int | None = None
     enforce_for_root = False
-    for name, value in parse_conf_options(conf_text) + parse_pam_args(rule["args"]):
+    conf_options = parse_conf_options(conf_text) if reads_conf else []
+    for name, value in conf_options + parse_pam_args(rule["args"]):
         if name == "remember":
             number = _to_int(value)
             if number is not None:
@@ -263,6 +345,7 @@ def effective_pwhistory(rule: dict | None, conf_text: str | None) -> dict:
         "present": True,
         "remember": PWHISTORY_DEFAULT_REMEMBER if remember is None else remember,
         "enforce_for_root": enforce_for_root,
+        "conf_read": reads_conf,
     }
 
 
@@ -272,7 +355,11 @@ def profile_names(paths: list[str]) -> list[str]:
 
 
 def collect(host: HostReader) -> dict:
-    """Gather the PAM password-policy evidence from the host (read-only)."""
+    """Gather the PAM password-policy evidence from the host (read-only).
+
+    The pwhistory config file is read only when pam_pwhistory is on the stack and the
+    installed ``libpam-modules`` reads it (``pwhistory_reads_conf``).
+    """
     rules = parse_pam_file(host.read(COMMON_PASSWORD))
     included = {
         rule["include"]: host.read(include_path(rule["include"]))
@@ -290,14 +377,21 @@ def collect(host: HostReader) -> dict:
     dictionary = (pwquality["dictpath"] or CRACKLIB_DICT) + ".pwd"
 
     pwhistory_rule = find_module(stack, PWHISTORY_MODULE)
+    reads_conf = pwhistory_reads_conf(installed_packages(host).get(LIBPAM_MODULES))
     pwhistory_conf = (
-        host.read(pwhistory_conf_path(pwhistory_rule["args"])) if pwhistory_rule else None
+        host.read(pwhistory_conf_path(pwhistory_rule["args"]))
+        if pwhistory_rule and reads_conf
+        else None
     )
 
     return {
         "password_stack": stack,
-        "pwquality": {"present": pwquality_rule is not None, **pwquality},
+        "pwquality": {
+            "present": pwquality_rule is not None,
+            **pwquality,
+            "shortest_accepted": shortest_accepted(pwquality),
+        },
         "cracklib_dictionary": host.mtime(dictionary) is not None,
-        "pwhistory": effective_pwhistory(pwhistory_rule, pwhistory_conf),
+        "pwhistory": effective_pwhistory(pwhistory_rule, pwhistory_conf, reads_conf),
         "pam_configs": profile_names(host.glob(PAM_CONFIGS)),
     }

@@ -28,12 +28,23 @@ def fresh() -> dict:
 def hardened(fresh: dict) -> dict:
     """The fresh host's evidence with the password and firewall controls met."""
     ev = copy.deepcopy(fresh)
-    ev["pam"]["pwquality"].update(present=True, minlen=8, dictcheck=True, usercheck=True)
+    ev["pam"]["pwquality"].update(
+        present=True, minlen=8, shortest_accepted=8, dictcheck=True, usercheck=True
+    )
     ev["pam"]["pwhistory"].update(present=True, remember=3)
     ev["pam"]["cracklib_dictionary"] = True
     ev["accounts"]["login_defs"].update(PASS_MAX_DAYS=180, PASS_MIN_DAYS=1)
     ev["firewall"].update(nft_available=True, inbound_default_drop={"ipv4": True, "ipv6": True})
     return ev
+
+
+def human(name: str, uid: int, **fields) -> dict:
+    """An account record as the accounts collector writes it: a human login account."""
+    record = {"name": name, "uid": uid, "gid": uid, "home": f"/home/{name}", "shell": "/bin/bash"}
+    record.update(login_shell=True, human=True, password="set")
+    record.update(max_days=180, min_days=1, warn_days=7)
+    record.update(fields)
+    return record
 
 
 def verdict(control_id: str, evidence: dict, inputs: dict | None = None, waivers=()) -> dict:
@@ -68,11 +79,54 @@ def test_minlen_at_the_floor_passes(hardened):
     assert verdict("MOE-12.9.1", hardened)["status"] == "pass"
 
 
-def test_minlen_below_the_floor_fails_naming_the_value(hardened):
-    hardened["pam"]["pwquality"]["minlen"] = 7
+def test_shortest_accepted_below_the_floor_fails_naming_the_length(hardened):
+    hardened["pam"]["pwquality"].update(minlen=7, shortest_accepted=7)
     result = verdict("MOE-12.9.1", hardened)
     assert result["status"] == "fail"
-    assert "minlen is 7" in result["reasons"][0]
+    assert "pwquality accepts passwords of 7 characters" in result["reasons"][0]
+
+
+def test_positive_credit_below_the_floor_fails_naming_minlen_and_the_credit(hardened):
+    hardened["pam"]["pwquality"].update(minlen=8, dcredit=1, shortest_accepted=7)
+    result = verdict("MOE-12.9.1", hardened)
+    assert result["reasons"] == [
+        "pwquality accepts passwords of 7 characters"
+        " (minlen 8, dcredit 1, ucredit 0, lcredit 0, ocredit 0), below 8"
+    ]
+
+
+def test_minlen_above_the_floor_with_credits_reaching_it_passes(hardened):
+    hardened["pam"]["pwquality"].update(minlen=10, dcredit=1, ucredit=1, shortest_accepted=8)
+    assert verdict("MOE-12.9.1", hardened)["status"] == "pass"
+
+
+def test_password_length_shows_the_shortest_accepted_password(hardened):
+    hardened["pam"]["pwquality"].update(minlen=12, shortest_accepted=12)
+    assert verdict("MOE-12.9.1", hardened)["evidence"]["shortest_accepted"] == 12
+
+
+def test_pass_min_len_below_the_floor_fails(hardened):
+    hardened["accounts"]["login_defs"]["PASS_MIN_LEN"] = 6
+    result = verdict("MOE-12.9.1", hardened)
+    assert result["reasons"] == ["/etc/login.defs: PASS_MIN_LEN 6 < 8"]
+
+
+def test_pass_min_len_at_the_floor_passes(hardened):
+    hardened["accounts"]["login_defs"]["PASS_MIN_LEN"] = 8
+    assert verdict("MOE-12.9.1", hardened)["status"] == "pass"
+
+
+def test_password_length_shows_pass_min_len(hardened):
+    hardened["accounts"]["login_defs"]["PASS_MIN_LEN"] = 10
+    assert verdict("MOE-12.9.1", hardened)["evidence"]["PASS_MIN_LEN"] == 10
+
+
+def test_password_length_fails_when_the_accounts_evidence_is_unreadable(hardened):
+    hardened["accounts"] = {"error": "PermissionError: /etc/login.defs"}
+    result = verdict("MOE-12.9.1", hardened)
+    assert result["reasons"] == [
+        "evidence area accounts could not be read: PermissionError: /etc/login.defs"
+    ]
 
 
 def test_max_days_above_180_in_login_defs_fails_with_the_value(hardened):
@@ -121,6 +175,24 @@ def test_national_id_account_name_fails(hardened):
     assert "A123456789" in result["reasons"][-1]
 
 
+def test_account_with_an_empty_password_fails(hardened):
+    hardened["accounts"]["accounts"].append(human("frank", 1003, password="empty"))
+    hardened["accounts"]["empty_password"] = ["frank"]
+    result = verdict("MOE-12.9.5", hardened)
+    assert result["reasons"] == ["account frank has an empty password"]
+
+
+def test_guessable_credentials_shows_the_empty_password_accounts(hardened):
+    hardened["accounts"]["empty_password"] = ["frank"]
+    assert verdict("MOE-12.9.5", hardened)["evidence"]["empty_password"] == ["frank"]
+
+
+def test_excluded_account_missing_from_the_host_is_shown_by_password_aging(hardened):
+    inputs = {"password_policy_excluded_accounts": ["breakglass"]}
+    result = verdict("MOE-12.9.2", hardened, inputs)
+    assert result["evidence"]["excluded_missing"] == ["breakglass"]
+
+
 def test_unowned_login_account_fails_when_an_owner_map_is_given(hardened):
     hardened["accounts"]["accounts"].append(
         {"name": "bob", "uid": 1002, "gid": 1002, "home": "/home/bob", "shell": "/bin/bash"}
@@ -129,6 +201,92 @@ def test_unowned_login_account_fails_when_an_owner_map_is_given(hardened):
     )
     result = verdict("MOE-12.9.4", hardened, {"password_policy_owners": {"carol": "Carol"}})
     assert result["evidence"]["unowned_login_accounts"] == ["bob"]
+
+
+def test_generic_login_account_fails_shared_accounts(hardened):
+    hardened["accounts"]["generic_names"] = ["admin"]
+    result = verdict("MOE-12.9.4", hardened)
+    assert result["reasons"] == ["generic shared-looking login account: admin"]
+
+
+# ---------------------------------------------------------------- account_report
+
+
+def accounts_area(*accounts: dict, **findings) -> dict:
+    """An accounts evidence area holding ``accounts``, with no findings unless given."""
+    area = {
+        "login_defs": {},
+        "accounts": list(accounts),
+        "duplicate_uids": [],
+        "generic_names": [],
+        "national_id_names": [],
+        "empty_password": [],
+    }
+    area.update(findings)
+    return area
+
+
+SERVICE = {
+    "name": "www-data",
+    "uid": 33,
+    "gid": 33,
+    "home": "/var/www",
+    "shell": "/usr/sbin/nologin",
+}
+SERVICE.update(login_shell=False, human=False, password="locked")
+SERVICE.update(max_days=99999, min_days=0, warn_days=7)
+
+
+def test_account_report_passes_the_collected_findings_through():
+    findings = {
+        "duplicate_uids": [{"uid": 1000, "names": ["alice", "toor"]}],
+        "generic_names": ["admin"],
+        "national_id_names": ["A123456789"],
+        "empty_password": ["frank"],
+    }
+    report = evaluate.account_report(accounts_area(**findings), {}, [])
+    assert {key: report[key] for key in findings} == findings
+
+
+def test_account_report_without_an_owner_map_lists_no_unowned_account():
+    report = evaluate.account_report(accounts_area(human("alice", 1000)), {}, [])
+    assert (report["owner_map_given"], report["unowned_login_accounts"]) == (False, [])
+
+
+def test_account_report_lists_human_accounts_missing_from_the_owner_map():
+    area = accounts_area(human("alice", 1000), human("bob", 1001), SERVICE)
+    report = evaluate.account_report(area, {"alice": "Alice Lin"}, [])
+    assert (report["owner_map_given"], report["unowned_login_accounts"]) == (True, ["bob"])
+
+
+def test_account_report_lists_excluded_human_accounts_sorted():
+    area = accounts_area(human("zoe", 1000), human("breakglass", 1001))
+    report = evaluate.account_report(area, {}, ["zoe", "breakglass"])
+    assert report["excluded_accounts"] == ["breakglass", "zoe"]
+
+
+def test_account_report_does_not_count_an_excluded_service_account_as_human():
+    report = evaluate.account_report(accounts_area(SERVICE), {}, ["www-data"])
+    assert (report["excluded_accounts"], report["excluded_missing"]) == ([], [])
+
+
+def test_account_report_lists_excluded_names_that_are_no_account_on_the_host():
+    area = accounts_area(human("alice", 1000))
+    report = evaluate.account_report(area, {}, ["alice", "old-breakglass"])
+    assert report["excluded_missing"] == ["old-breakglass"]
+
+
+def test_account_report_of_the_fresh_host_has_no_findings(fresh):
+    assert evaluate.account_report(fresh["accounts"], {}, []) == {
+        "duplicate_uids": [],
+        "generic_names": [],
+        "national_id_names": [],
+        "empty_password": [],
+        "owner_map_given": False,
+        "unowned_login_accounts": [],
+        "excluded_accounts": [],
+        "excluded_missing": [],
+    }
 
 
 def test_undeclared_listener_fails_without_a_default_drop(fresh):

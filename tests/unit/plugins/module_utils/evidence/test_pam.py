@@ -9,6 +9,9 @@ import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import RecordedHost
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    DPKG_QUERY_ARGV,
+)
 
 COMMENT_HEADER = """\
 #
@@ -141,13 +144,34 @@ PWHISTORY_CONF_DEBIAN13 = """\
 
 CRACKLIB_PWD = "/var/cache/cracklib/cracklib_dict.pwd"
 
+DPKG = " ".join(DPKG_QUERY_ARGV)
+# libpam-modules of Debian 11, 12 and 13 (bullseye, bookworm, trixie).
+LIBPAM_DEBIAN11 = "1.4.0-9+deb11u1"
+LIBPAM_DEBIAN12 = "1.5.2-6+deb12u2"
+LIBPAM_DEBIAN13 = "1.7.0-5"
+
+
+def dpkg_output(libpam_modules: str) -> str:
+    """dpkg-query output of a host with the PAM packages installed."""
+    return (
+        f"libpam-modules\t{libpam_modules}\tinstall ok installed\n"
+        f"libpam-runtime\t{libpam_modules}\tinstall ok installed\n"
+        "libpam-pwquality\t1.4.5-1+b1\tinstall ok installed\n"
+        "cracklib-runtime\t2.9.6-5+b1\tinstall ok installed\n"
+    )
+
 
 def debian_host(
     common_password: str | None = COMMON_PASSWORD_PWQUALITY,
     extra_files: dict[str, str] | None = None,
     cracklib: bool = True,
+    libpam_modules: str | None = LIBPAM_DEBIAN12,
 ) -> RecordedHost:
-    """A recorded Debian 12 host with libpam-pwquality and cracklib-runtime installed."""
+    """A recorded Debian 12 host with libpam-pwquality and cracklib-runtime installed.
+
+    ``libpam_modules`` is the installed version of libpam-modules (None: dpkg-query
+    is missing).
+    """
     files = {
         "/etc/security/pwquality.conf": PWQUALITY_CONF_DEBIAN,
         "/usr/share/pam-configs/unix": "Name: Unix authentication\nDefault: yes\n",
@@ -158,7 +182,26 @@ def debian_host(
         files["/etc/pam.d/common-password"] = common_password
     files.update(extra_files or {})
     mtimes = {CRACKLIB_PWD: 1_700_000_000.0} if cracklib else {}
-    return RecordedHost(files=files, mtimes=mtimes)
+    if libpam_modules is None:
+        return RecordedHost(files=files, mtimes=mtimes)
+    return RecordedHost(
+        files=files,
+        mtimes=mtimes,
+        commands={DPKG: dpkg_output(libpam_modules)},
+        programs=["dpkg-query"],
+    )
+
+
+class ReadLoggingHost(RecordedHost):
+    """A recorded host that remembers which files a collector read."""
+
+    def __init__(self, host: RecordedHost) -> None:
+        super().__init__(host.files, host.commands, host.mtimes, sorted(host.programs))
+        self.reads: list[str] = []
+
+    def read(self, path: str) -> str | None:
+        self.reads.append(path)
+        return super().read(path)
 
 
 def with_pwquality_args(args: str) -> str:
@@ -270,7 +313,12 @@ def test_missing_common_password_gives_empty_stack_and_absent_modules() -> None:
 
     assert evidence["password_stack"] == []
     assert evidence["pwquality"]["present"] is False
-    assert evidence["pwhistory"] == {"present": False, "remember": None, "enforce_for_root": False}
+    assert evidence["pwhistory"] == {
+        "present": False,
+        "remember": None,
+        "enforce_for_root": False,
+        "conf_read": False,
+    }
 
 
 def test_empty_host_gives_absent_evidence_without_error() -> None:
@@ -307,6 +355,11 @@ def test_pwquality_defaults_when_no_conf_file_exists() -> None:
         "dictpath": None,
         "minclass": 0,
         "retry": 1,
+        "dcredit": 0,
+        "ucredit": 0,
+        "lcredit": 0,
+        "ocredit": 0,
+        "shortest_accepted": 8,
     }
 
 
@@ -422,6 +475,80 @@ def test_dictpath_is_reported() -> None:
     assert settings["dictpath"] == "/usr/share/dict/moe"
 
 
+# pwquality length credits and the shortest accepted password
+
+
+def test_credits_default_to_zero() -> None:
+    settings = pam.effective_pwquality([PWQUALITY_CONF_DEBIAN], [])
+
+    assert [settings[name] for name in pam.PWQ_CREDITS] == [0, 0, 0, 0]
+
+
+def test_credits_are_read_from_the_conf_file() -> None:
+    conf = "dcredit = 1\nucredit = 2\nlcredit = 3\nocredit = 4\n"
+
+    settings = pam.effective_pwquality([conf], [])
+
+    assert [settings[name] for name in pam.PWQ_CREDITS] == [1, 2, 3, 4]
+
+
+def test_negative_credit_is_kept_negative() -> None:
+    assert pam.effective_pwquality(["ucredit = -1\n"], [])["ucredit"] == -1
+
+
+def test_credit_on_the_pam_line_overrides_the_conf_file() -> None:
+    settings = pam.effective_pwquality(["dcredit = 2\n"], ["retry=3", "dcredit=0"])
+
+    assert settings["dcredit"] == 0
+
+
+def test_malformed_credit_keeps_the_previous_value() -> None:
+    assert pam.effective_pwquality(["ocredit = 1\n", "ocredit = one\n"], [])["ocredit"] == 1
+
+
+def test_shortest_accepted_is_minlen_without_credits() -> None:
+    settings = pam.effective_pwquality(["minlen = 12\n"], [])
+
+    assert pam.shortest_accepted(settings) == 12
+
+
+def test_positive_credits_shorten_the_shortest_accepted_password() -> None:
+    settings = pam.effective_pwquality(["minlen = 12\ndcredit = 1\nucredit = 2\n"], [])
+
+    assert pam.shortest_accepted(settings) == 9
+
+
+def test_negative_credits_do_not_shorten_the_shortest_accepted_password() -> None:
+    settings = pam.effective_pwquality(["minlen = 10\ndcredit = -1\nucredit = 2\n"], [])
+
+    assert pam.shortest_accepted(settings) == 8
+
+
+def test_shortest_accepted_is_never_below_six() -> None:
+    settings = pam.effective_pwquality(["minlen = 8\ndcredit = 1\nucredit = 1\nlcredit = 1\n"], [])
+
+    assert pam.shortest_accepted(settings) == 6
+
+
+def test_credits_cannot_earn_more_points_than_the_password_has_characters() -> None:
+    # 16 - 4 * 4 = 0, but an 8-character password earns at most 8 points: 16 - 8 <= 8.
+    conf = "minlen = 16\ndcredit = 4\nucredit = 4\nlcredit = 4\nocredit = 4\n"
+
+    assert pam.shortest_accepted(pam.effective_pwquality([conf], [])) == 8
+
+
+def test_collector_reports_the_shortest_accepted_password() -> None:
+    host = debian_host(with_pwquality_args("retry=3 minlen=10 dcredit=1 ocredit=1"))
+
+    assert pam.collect(host)["pwquality"]["shortest_accepted"] == 8
+
+
+def test_collector_reports_the_shortest_accepted_password_without_pwquality() -> None:
+    evidence = pam.collect(debian_host(COMMON_PASSWORD_PLAIN))
+
+    assert evidence["pwquality"]["shortest_accepted"] == 8
+
+
 # cracklib dictionary
 
 
@@ -451,13 +578,19 @@ def test_pwhistory_absent_gives_no_remember() -> None:
         "present": False,
         "remember": None,
         "enforce_for_root": False,
+        "conf_read": False,
     }
 
 
 def test_pwhistory_remember_from_pam_argument() -> None:
     evidence = pam.collect(debian_host(COMMON_PASSWORD_PWHISTORY))
 
-    assert evidence["pwhistory"] == {"present": True, "remember": 5, "enforce_for_root": False}
+    assert evidence["pwhistory"] == {
+        "present": True,
+        "remember": 5,
+        "enforce_for_root": False,
+        "conf_read": False,
+    }
 
 
 def test_pwhistory_remember_defaults_to_ten_without_argument_or_conf() -> None:
@@ -470,24 +603,89 @@ def test_pwhistory_commented_debian13_conf_keeps_the_default() -> None:
     host = debian_host(
         COMMON_PASSWORD_PWHISTORY_BARE,
         {"/etc/security/pwhistory.conf": PWHISTORY_CONF_DEBIAN13},
+        libpam_modules=LIBPAM_DEBIAN13,
     )
 
     assert pam.collect(host)["pwhistory"]["remember"] == 10
 
 
-def test_pwhistory_remember_from_conf_when_no_argument() -> None:
+def test_pwhistory_remember_from_conf_when_no_argument_on_debian13() -> None:
     host = debian_host(
         COMMON_PASSWORD_PWHISTORY_BARE,
         {"/etc/security/pwhistory.conf": PWHISTORY_CONF_DEBIAN13 + "remember = 3\n"},
+        libpam_modules=LIBPAM_DEBIAN13,
     )
 
     assert pam.collect(host)["pwhistory"]["remember"] == 3
+
+
+def test_pwhistory_conf_is_ignored_on_debian12() -> None:
+    host = debian_host(
+        COMMON_PASSWORD_PWHISTORY_BARE,
+        {"/etc/security/pwhistory.conf": "remember = 3\n"},
+        libpam_modules=LIBPAM_DEBIAN12,
+    )
+
+    assert pam.collect(host)["pwhistory"]["remember"] == 10
+
+
+def test_pwhistory_conf_is_ignored_on_debian11() -> None:
+    host = debian_host(
+        COMMON_PASSWORD_PWHISTORY_BARE,
+        {"/etc/security/pwhistory.conf": "remember = 3\n"},
+        libpam_modules=LIBPAM_DEBIAN11,
+    )
+
+    assert pam.collect(host)["pwhistory"]["remember"] == 10
+
+
+def test_pwhistory_conf_is_ignored_when_the_pam_version_is_unknown() -> None:
+    host = debian_host(
+        COMMON_PASSWORD_PWHISTORY_BARE,
+        {"/etc/security/pwhistory.conf": "remember = 3\n"},
+        libpam_modules=None,
+    )
+
+    assert pam.collect(host)["pwhistory"]["remember"] == 10
+
+
+def test_pwhistory_conf_is_not_read_on_debian12() -> None:
+    host = ReadLoggingHost(
+        debian_host(
+            COMMON_PASSWORD_PWHISTORY_BARE,
+            {"/etc/security/pwhistory.conf": "remember = 3\n"},
+            libpam_modules=LIBPAM_DEBIAN12,
+        )
+    )
+
+    pam.collect(host)
+
+    assert "/etc/security/pwhistory.conf" not in host.reads
+
+
+def test_pwhistory_conf_read_is_reported_on_debian13() -> None:
+    host = debian_host(COMMON_PASSWORD_PWHISTORY, libpam_modules=LIBPAM_DEBIAN13)
+
+    assert pam.collect(host)["pwhistory"]["conf_read"] is True
+
+
+def test_pwhistory_conf_read_is_false_on_debian12() -> None:
+    host = debian_host(COMMON_PASSWORD_PWHISTORY, libpam_modules=LIBPAM_DEBIAN12)
+
+    assert pam.collect(host)["pwhistory"]["conf_read"] is False
+
+
+def test_pwhistory_conf_read_is_false_without_the_module_on_debian13() -> None:
+    host = debian_host(libpam_modules=LIBPAM_DEBIAN13)
+
+    assert pam.collect(host)["pwhistory"]["conf_read"] is False
 
 
 def test_pwhistory_pam_argument_overrides_conf() -> None:
     host = debian_host(
         COMMON_PASSWORD_PWHISTORY,
         {"/etc/security/pwhistory.conf": PWHISTORY_CONF_DEBIAN13 + "remember = 3\n"},
+        libpam_modules=LIBPAM_DEBIAN13,
     )
 
     assert pam.collect(host)["pwhistory"]["remember"] == 5
@@ -497,6 +695,7 @@ def test_pwhistory_conf_argument_selects_the_conf_file() -> None:
     host = debian_host(
         COMMON_PASSWORD_PWHISTORY_BARE.replace("use_authtok", "use_authtok conf=/etc/moe/pwh.conf"),
         {"/etc/moe/pwh.conf": "remember = 4\n", "/etc/security/pwhistory.conf": "remember = 3\n"},
+        libpam_modules=LIBPAM_DEBIAN13,
     )
 
     assert pam.collect(host)["pwhistory"]["remember"] == 4
@@ -510,13 +709,85 @@ def test_pwhistory_enforce_for_root_from_pam_argument() -> None:
     assert pam.collect(host)["pwhistory"]["enforce_for_root"] is True
 
 
-def test_pwhistory_enforce_for_root_from_conf() -> None:
+def test_pwhistory_enforce_for_root_from_conf_on_debian13() -> None:
     host = debian_host(
         COMMON_PASSWORD_PWHISTORY,
         {"/etc/security/pwhistory.conf": PWHISTORY_CONF_DEBIAN13 + "enforce_for_root\n"},
+        libpam_modules=LIBPAM_DEBIAN13,
     )
 
     assert pam.collect(host)["pwhistory"]["enforce_for_root"] is True
+
+
+def test_pwhistory_enforce_for_root_in_conf_is_ignored_on_debian12() -> None:
+    host = debian_host(
+        COMMON_PASSWORD_PWHISTORY,
+        {"/etc/security/pwhistory.conf": "enforce_for_root\n"},
+        libpam_modules=LIBPAM_DEBIAN12,
+    )
+
+    assert pam.collect(host)["pwhistory"]["enforce_for_root"] is False
+
+
+def test_effective_pwhistory_ignores_the_conf_text_when_the_module_does_not_read_it() -> None:
+    rule = {"type": "password", "control": "required", "module": "pam_pwhistory.so", "args": []}
+
+    assert pam.effective_pwhistory(rule, "remember = 3\n", False)["remember"] == 10
+
+
+# which Linux-PAM reads pwhistory.conf
+
+
+def test_upstream_numbers_of_a_debian_security_update() -> None:
+    assert pam.debian_upstream_numbers(LIBPAM_DEBIAN12) == (1, 5, 2)
+
+
+def test_upstream_numbers_drop_the_epoch() -> None:
+    assert pam.debian_upstream_numbers("1:1.5.3-1") == (1, 5, 3)
+
+
+def test_upstream_numbers_of_a_native_version() -> None:
+    assert pam.debian_upstream_numbers("1.6.0") == (1, 6, 0)
+
+
+def test_upstream_numbers_split_at_the_last_hyphen() -> None:
+    assert pam.debian_upstream_numbers("1.5.3-rc1-2") == (1, 5, 3)
+
+
+def test_upstream_numbers_of_an_unparseable_version_are_none() -> None:
+    assert pam.debian_upstream_numbers("git-snapshot-1") is None
+
+
+def test_debian11_pam_does_not_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf(LIBPAM_DEBIAN11) is False
+
+
+def test_debian12_pam_does_not_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf(LIBPAM_DEBIAN12) is False
+
+
+def test_debian13_pam_reads_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf(LIBPAM_DEBIAN13) is True
+
+
+def test_linux_pam_1_5_3_is_the_first_to_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf("1.5.3-1") is True
+
+
+def test_two_component_version_below_1_5_3_does_not_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf("1.5-1") is False
+
+
+def test_epoch_does_not_count_as_the_major_version() -> None:
+    assert pam.pwhistory_reads_conf("2:1.4.0-9") is False
+
+
+def test_unknown_pam_version_does_not_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf(None) is False
+
+
+def test_unparseable_pam_version_does_not_read_pwhistory_conf() -> None:
+    assert pam.pwhistory_reads_conf("unknown") is False
 
 
 def test_pwhistory_conf_without_the_module_is_not_presence() -> None:
