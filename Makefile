@@ -68,6 +68,7 @@ lint: venv
 	ruff format --check .
 	ansible-lint
 	$(BIN)/python scripts/render_controls_doc.py --check
+	$(BIN)/python scripts/render_role_docs.py --check
 	scripts/galaxy-importer-check.sh
 
 unit: venv
@@ -89,6 +90,7 @@ bench: images
 
 docs: venv
 	$(BIN)/python scripts/render_controls_doc.py
+	$(BIN)/python scripts/render_role_docs.py
 
 changelog: venv
 	antsibull-changelog release

@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filters of the audit: judge a host's evidence, and assemble the report of a run."""
+"""Filters of the audit: judge a host's evidence, report its accounts, assemble a run's report."""
 
 from __future__ import annotations
 
 import datetime
+import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +68,16 @@ def audit_evaluate(
     waivers: list | None = None,
     tiers: list | None = None,
     today: str | None = None,
+    controls: list | None = None,
 ) -> dict:
     """Judge one host's evidence (documented in audit_evaluate.yml)."""
-    controls = [c for c in catalogue.load() if c["tier"] in (tiers or list(catalogue.TIERS))]
+    patterns = controls or ["*"]
+    controls = [
+        c
+        for c in catalogue.load()
+        if c["tier"] in (tiers or list(catalogue.TIERS))
+        and any(fnmatch.fnmatchcase(c["id"], pattern) for pattern in patterns)
+    ]
     checked = validate_waivers(waivers or [], {c["id"] for c in controls})
     day = datetime.date.fromisoformat(today) if today else datetime.date.today()
     host = str(host_vars.get("inventory_hostname", result.get("hostname", "?")))
@@ -84,6 +92,22 @@ def audit_evaluate(
     )
     verdicts["collected_at"] = result.get("collected_at")
     return verdicts
+
+
+def account_report(accounts: Any, owners: Any = None, excluded: Any = None) -> dict:
+    """The account findings of the accounts evidence (documented in account_report.yml)."""
+    if not isinstance(accounts, dict) or "accounts" not in accounts:
+        error = accounts.get("error") if isinstance(accounts, dict) else None
+        raise AnsibleFilterError(
+            "account_report: expected the accounts evidence area"
+            " (evidence_result.evidence.accounts)"
+            + (f"; its collector failed: {error}" if error else "")
+        )
+    if not isinstance(owners or {}, dict):
+        raise AnsibleFilterError("account_report: owners must map account names to owners")
+    if not isinstance(excluded or [], list):
+        raise AnsibleFilterError("account_report: excluded must be a list of account names")
+    return evaluate.account_report(accounts, dict(owners or {}), list(excluded or []))
 
 
 def _unreachable(host: str) -> dict:
@@ -139,4 +163,8 @@ class FilterModule:
     """edu_tw.hardening audit filters."""
 
     def filters(self) -> dict:
-        return {"audit_evaluate": audit_evaluate, "audit_report": audit_report}
+        return {
+            "audit_evaluate": audit_evaluate,
+            "audit_report": audit_report,
+            "account_report": account_report,
+        }

@@ -52,6 +52,24 @@ def test_tiers_limit_the_controls_judged():
     assert "MOE-20" not in {c["id"] for c in verdicts["controls"]}
 
 
+def test_control_patterns_limit_the_controls_judged():
+    host_vars = {"inventory_hostname": "web1"}
+    verdicts = audit.audit_evaluate(RESULT, host_vars, controls=["MOE-12.9.*", "MOE-15"])
+    assert [c["id"] for c in verdicts["controls"]] == [
+        "MOE-12.9.1",
+        "MOE-12.9.2",
+        "MOE-12.9.3",
+        "MOE-12.9.4",
+        "MOE-12.9.5",
+        "MOE-15",
+    ]
+
+
+def test_remediation_follows_only_the_controls_judged():
+    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, controls=["MOE-16"])
+    assert {item["control"] for item in verdicts["remediation"]["unavailable"]} <= {"MOE-16"}
+
+
 def test_waiver_without_approver_is_refused_naming_the_entry():
     waiver = {"control": "MOE-16", "hosts": ["*"], "reason": "r", "expires": "2027-01-01"}
     with pytest.raises(AnsibleFilterError, match="entry 1: missing approver"):
@@ -68,3 +86,33 @@ def test_waiver_for_an_unknown_control_is_refused():
     }
     with pytest.raises(AnsibleFilterError, match="unknown control MOE-99"):
         judged(waivers=[waiver])
+
+
+def test_account_report_is_a_filter_of_the_collection():
+    assert audit.FilterModule().filters()["account_report"] is audit.account_report
+
+
+def test_account_report_filter_reports_the_evidence_accounts():
+    accounts = json.loads(json.dumps(RESULT["evidence"]["accounts"]))
+    accounts["empty_password"] = ["frank"]
+    assert audit.account_report(accounts, {}, [])["empty_password"] == ["frank"]
+
+
+def test_account_report_filter_takes_owners_and_excluded_as_optional():
+    report = audit.account_report(RESULT["evidence"]["accounts"])
+    assert (report["owner_map_given"], report["excluded_missing"]) == (False, [])
+
+
+def test_account_report_filter_names_a_failed_collector():
+    with pytest.raises(AnsibleFilterError, match="collector failed: PermissionError"):
+        audit.account_report({"error": "PermissionError: /etc/shadow"})
+
+
+def test_account_report_filter_refuses_an_owner_list():
+    with pytest.raises(AnsibleFilterError, match="owners must map"):
+        audit.account_report(RESULT["evidence"]["accounts"], ["alice"])
+
+
+def test_account_report_filter_refuses_excluded_as_a_string():
+    with pytest.raises(AnsibleFilterError, match="excluded must be a list"):
+        audit.account_report(RESULT["evidence"]["accounts"], {}, "breakglass")
