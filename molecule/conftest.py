@@ -10,7 +10,9 @@ an SSH view of a host for what must cross the network.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,4 +50,22 @@ def over_ssh(address: str, key: Path, user: str = "root") -> testinfra.host.Host
         ssh_identity_file=str(key),
         ssh_extra_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
         "-o ConnectTimeout=5 -o BatchMode=yes",
+    )
+
+
+def run_playbook(playbook: str, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a playbook of the collection (or a path) against the scenario's hosts, as a user would.
+
+    Extra vars go as JSON so that numbers stay numbers. Output is plain text; the exit
+    status is returned, not raised, so a test can expect a failure.
+    """
+    return subprocess.run(
+        [
+            *("ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook),
+            *("-e", json.dumps(extra_vars or {})),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
     )

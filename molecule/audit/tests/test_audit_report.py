@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_playbook
 
 ROOT = Path(__file__).resolve().parents[3]
 REPORTS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "reports"
@@ -98,16 +98,7 @@ def test_html_report_carries_every_control_with_its_chinese_clause(report):
 
 
 def test_audit_exits_non_zero_when_a_control_fails(host):
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    run = subprocess.run(
-        [
-            *("ansible-playbook", "-i", inventory, "edu_tw.hardening.audit"),
-            *("-e", json.dumps({"audit_tiers": ["core"], "audit_report_dir": f"{REPORTS}/strict"})),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
-    )
+    extra = {"audit_tiers": ["core"], "audit_report_dir": f"{REPORTS}/strict"}
+    run = run_playbook("edu_tw.hardening.audit", extra)
     assert run.returncode != 0
     assert "3 failing control verdict(s) on 1 host(s)" in run.stdout + run.stderr
