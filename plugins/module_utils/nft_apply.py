@@ -1,0 +1,410 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Pure helpers of the nft_apply module: what to load, what counts as drift, how to roll back.
+
+Written against the text of ``nft list table`` (nftables 0.9.8 to 1.1). Nothing here runs a
+command or touches a file; the module reads the host and passes the text in.
+
+Facts about nft that these helpers rely on (checked on nftables 1.0.6, Linux 6.x):
+
+- ``nft list table`` prints live state beside the rules: counters' packets and bytes, the
+  bytes a quota has used, ``last used`` times, and the elements of named sets, which other
+  tooling (remote-maintenance windows) and the packet path (dynamic sets) add and expire.
+  None of that is configuration, so none of it may count as drift.
+- Timed elements are listed as ``192.0.2.10 timeout 1h expires 59m58s990ms``; an
+  ``elements = { ... }`` clause wraps onto several lines, and a comment inside it may hold
+  a comma or a brace.
+- A listing loads back with ``nft -f`` (``expires`` included), but a rollback runs later
+  than the listing was taken; see :func:`rollback_text`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import NamedTuple
+
+DEFAULT_TABLE = "inet edu_tw_hardening"
+
+# The transient systemd units that `systemd-run --on-active` creates for the guard.
+GUARD_UNIT = "edu-tw-hardening-firewall-rollback"
+GUARD_TIMER = GUARD_UNIT + ".timer"
+GUARD_SERVICE = GUARD_UNIT + ".service"
+
+FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
+
+# Words that may start a top-level nft statement, and the objects that name a table.
+_VERBS = frozenset(
+    {"add", "create", "insert", "replace", "delete", "destroy", "flush", "reset", "list"}
+)
+_TABLE_OBJECTS = frozenset(
+    {
+        "table",
+        "chain",
+        "set",
+        "map",
+        "element",
+        "rule",
+        "counter",
+        "quota",
+        "flowtable",
+        "limit",
+        "secmark",
+        "synproxy",
+        "tunnel",
+        "ct",
+    }
+)
+_DEFINES = frozenset({"define", "redefine", "undefine"})
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
+
+# nft time specs: 1d2h3m4s5ms, 59m58s990ms, 30m.
+_TIME_SPEC = r"(?:\d+(?:d|h|ms|m|s))+"
+_TIME_PART_RE = re.compile(r"(\d+)(d|h|ms|m|s)")
+_TIME_UNITS_MS = {"d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1_000, "ms": 1}
+
+# Live state printed inside rules and objects, and what each becomes after normalization.
+_LIVE_STATE = (
+    (re.compile(r"\bpackets \d+ bytes \d+"), ""),
+    (re.compile(r"\bused \d+ [kmg]?bytes"), ""),
+    (re.compile(r"\bexpires " + _TIME_SPEC), ""),
+    (re.compile(r"\blast used (?:never|" + _TIME_SPEC + r")"), "last"),
+)
+_TIMEOUT_RE = re.compile(r"\btimeout " + _TIME_SPEC + r"\s*")
+_EXPIRES_RE = re.compile(r"\bexpires (" + _TIME_SPEC + r")")
+
+
+class Record(NamedTuple):
+    """What the module loaded last: the table, sha256 of the source, normalized listing."""
+
+    table: str
+    sha256: str
+    listing: str
+
+
+class Plan(NamedTuple):
+    """What ``state=applied`` has to do, and why, in words for the task result."""
+
+    reload: bool
+    persist: bool
+    reasons: tuple[str, ...]
+
+
+class _Piece(NamedTuple):
+    """One line of a listing, or one whole ``elements = { ... }`` clause."""
+
+    text: str
+    block: str  # first word of the innermost open block: "table", "set", "map", "chain", ...
+    is_elements: bool
+
+
+def parse_table(table: str) -> tuple[str, str]:
+    """Split ``"inet edu_tw_hardening"`` into family and name; ValueError if malformed."""
+    words = table.split()
+    if len(words) != 2 or words[0] not in FAMILIES or not _NAME_RE.match(words[1]):
+        raise ValueError(
+            f"table: expected '<family> <name>' with a family of {', '.join(FAMILIES)}, "
+            f"got {table!r}"
+        )
+    return words[0], words[1]
+
+
+def sha256_hex(data: bytes) -> str:
+    """The sha256 of ``data`` as lowercase hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_time_spec(spec: str) -> int:
+    """Milliseconds in an nft time spec such as ``1h59m58s990ms``; ValueError if malformed."""
+    if not re.fullmatch(_TIME_SPEC, spec):
+        raise ValueError(f"not an nft time spec: {spec!r}")
+    return sum(int(n) * _TIME_UNITS_MS[unit] for n, unit in _TIME_PART_RE.findall(spec))
+
+
+def format_time_spec(milliseconds: int) -> str:
+    """An nft time spec for a positive number of milliseconds (``3723000`` -> ``1h2m3s``)."""
+    parts = []
+    rest = milliseconds
+    for unit in ("d", "h", "m", "s", "ms"):
+        count, rest = divmod(rest, _TIME_UNITS_MS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "1ms"
+
+
+def _outside_quotes(text: str) -> list[tuple[str, bool]]:
+    """Split ``text`` into (chunk, quoted) pairs; quoted chunks keep their quotes."""
+    chunks = re.split(r'("[^"]*"?)', text)
+    return [(chunk, chunk.startswith('"')) for chunk in chunks if chunk]
+
+
+def _brace_depth(text: str) -> int:
+    """Net ``{`` minus ``}`` in ``text``, ignoring braces inside quoted strings."""
+    return sum(
+        chunk.count("{") - chunk.count("}") for chunk, quoted in _outside_quotes(text) if not quoted
+    )
+
+
+def _sub_unquoted(text: str, pattern: re.Pattern[str], repl: str) -> str:
+    """``pattern.sub(repl, ...)`` applied to the unquoted parts of ``text`` only."""
+    return "".join(
+        chunk if quoted else pattern.sub(repl, chunk) for chunk, quoted in _outside_quotes(text)
+    )
+
+
+def _pieces(listing: str) -> list[_Piece]:
+    """Cut a listing into lines and whole elements clauses, each with its enclosing block."""
+    lines = listing.splitlines()
+    pieces: list[_Piece] = []
+    stack: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        block = stack[-1] if stack else ""
+        if stripped.startswith("elements = {"):
+            while _brace_depth(line) > 0 and index + 1 < len(lines):
+                index += 1
+                line += "\n" + lines[index]
+            pieces.append(_Piece(line, block, True))
+        else:
+            pieces.append(_Piece(line, block, False))
+            depth = _brace_depth(stripped)
+            if depth > 0:
+                stack.extend([stripped.split()[0]] * depth)
+            for _ in range(min(-depth, len(stack))):
+                stack.pop()
+        index += 1
+    return pieces
+
+
+def _split_elements(clause: str) -> tuple[str, list[str]]:
+    """Indentation and items of an ``elements = { a, b }`` clause (quote-aware)."""
+    indent = clause[: len(clause) - len(clause.lstrip())]
+    body = clause.strip()[len("elements = {") :].rstrip()
+    body = body[:-1] if body.endswith("}") else body
+    items: list[str] = []
+    current = ""
+    depth = 0
+    for chunk, quoted in _outside_quotes(body):
+        if quoted:
+            current += chunk
+            continue
+        for char in chunk:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if char == "," and depth == 0:
+                items.append(current)
+                current = ""
+            else:
+                current += char
+    items.append(current)
+    return indent, [" ".join(item.split()) for item in items if item.strip()]
+
+
+def normalize_listing(listing: str) -> str:
+    """Reduce ``nft list table`` output to the table's configuration, for drift checks.
+
+    Drops the elements of named sets (other tooling and the packet path add and expire
+    them), counters' packets and bytes, quotas' used bytes, ``expires`` and ``last used``
+    times, blank lines and indentation. Maps keep their elements: they are rule logic.
+    """
+    out = []
+    for piece in _pieces(listing):
+        if piece.is_elements and piece.block == "set":
+            continue
+        text = piece.text
+        for pattern, repl in _LIVE_STATE:
+            text = _sub_unquoted(text, pattern, repl)
+        text = " ".join(text.split())
+        if text:
+            out.append(text)
+    return "\n".join(out)
+
+
+def _age_element(item: str, elapsed_ms: int) -> str | None:
+    """A timed element as it should be re-added ``elapsed_ms`` later; None once expired."""
+    unquoted = "".join(chunk for chunk, quoted in _outside_quotes(item) if not quoted)
+    expires = _EXPIRES_RE.search(unquoted)
+    if not expires:
+        return item
+    left = parse_time_spec(expires.group(1)) - elapsed_ms
+    if left <= 0:
+        return None
+    item = _sub_unquoted(item, _TIMEOUT_RE, "")
+    return _sub_unquoted(item, _EXPIRES_RE, f"timeout {format_time_spec(left)}")
+
+
+def rollback_text(table: str, live: str | None, elapsed_seconds: int = 0) -> str:
+    """An nft script that puts ``table`` back as ``live`` lists it, run ``elapsed_seconds`` later.
+
+    With ``live`` None (the table did not exist) the script only deletes the table. Timed
+    elements are re-added with the time they will have left when the script runs, as
+    ``timeout <left>`` rather than ``expires``: a window closes when it would have closed,
+    on kernels that ignore ``expires`` on input too, and one that has closed stays closed.
+    """
+    head = f"table {table}\ndelete table {table}\n"
+    if live is None:
+        return head
+    lines = []
+    for piece in _pieces(live):
+        if not piece.is_elements:
+            lines.append(piece.text)
+            continue
+        indent, items = _split_elements(piece.text)
+        aged = [_age_element(item, elapsed_seconds * 1000) for item in items]
+        kept = [item for item in aged if item is not None]
+        if kept:
+            lines.append(f"{indent}elements = {{ {', '.join(kept)} }}")
+    return head + "\n".join(lines) + "\n"
+
+
+def _strip_comment(line: str) -> str:
+    """``line`` without its ``# comment`` (a ``#`` inside a quoted string is kept)."""
+    kept = ""
+    for chunk, quoted in _outside_quotes(line):
+        if not quoted and "#" in chunk:
+            return kept + chunk.split("#", 1)[0]
+        kept += chunk
+    return kept
+
+
+def _statements(script: str) -> list[str]:
+    """The heads (text outside any ``{ }``) of the top-level statements of an nft script."""
+    heads: list[str] = []
+    current = ""
+    depth = 0
+    for line in script.splitlines():
+        for chunk, quoted in _outside_quotes(_strip_comment(line)):
+            if quoted:
+                current += chunk if depth == 0 else ""
+                continue
+            for char in chunk:
+                if char in "{}":
+                    depth = max(depth + (1 if char == "{" else -1), 0)
+                elif char == ";" and depth == 0:
+                    heads.append(current)
+                    current = ""
+                elif depth == 0:
+                    current += char
+        if depth == 0:
+            heads.append(current)
+            current = ""
+    heads.append(current)
+    return [" ".join(head.split()) for head in heads if head.strip()]
+
+
+def foreign_statements(script: str, table: str) -> list[str]:
+    """Top-level statements of ``script`` that could touch another table than ``table``.
+
+    ``flush ruleset``, ``include`` (its content cannot be checked here), a statement naming
+    another table, and any top-level word nft would read as an unknown command.
+    """
+    family, name = parse_table(table)
+    foreign = []
+    for head in _statements(script):
+        words = head.split()
+        if words[0] in _DEFINES:
+            continue
+        if words[0] in _VERBS:
+            words = words[1:]
+        if words and words[0] == "ct":
+            words = words[1:]  # ct helper|timeout|expectation <family> <table> <name>
+        if len(words) < 2 or words[0] not in _TABLE_OBJECTS:
+            foreign.append(head)
+            continue
+        rest = words[1:]
+        named_family = rest[0] if rest[0] in FAMILIES else "ip"
+        if rest[0] in FAMILIES:
+            rest = rest[1:]
+        if not rest or (named_family, rest[0]) != (family, name):
+            foreign.append(head)
+    return foreign
+
+
+def load_script(table: str, src: str) -> str:
+    """The script nft loads: ``src`` as it is, in one transaction.
+
+    The table is not deleted first: ``src`` flushes what it owns (its chains, its own sets)
+    and only declares the rest, so elements that other tooling put in the table's other
+    sets (the timed remote-maintenance windows) survive a reload. ``table`` is the table
+    ``src`` may touch (checked by :func:`foreign_statements`).
+    """
+    if '"' in src:
+        raise ValueError(f"src: a path with a double quote cannot be included by nft: {src!r}")
+    return f'include "{src}"\n'
+
+
+def parse_record(text: str | None) -> Record | None:
+    """The record of the last load from the state file's text; None if missing or corrupt."""
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        record = Record(data["table"], data["sha256"], data["listing"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(field, str) for field in record):
+        return None
+    return record
+
+
+def record_text(record: Record) -> str:
+    """The state file's text for ``record``."""
+    return json.dumps(record._asdict(), indent=2, sort_keys=True) + "\n"
+
+
+def live_matches(record: Record | None, table: str, src: bytes, live: str | None) -> bool:
+    """Whether the live table is still exactly what the module loaded from ``src``."""
+    return (
+        record is not None
+        and live is not None
+        and record.table == table
+        and record.sha256 == sha256_hex(src)
+        and record.listing == normalize_listing(live)
+    )
+
+
+def plan_applied(
+    table: str,
+    live: str | None,
+    record: Record | None,
+    src: bytes,
+    dest: bytes | None,
+) -> Plan:
+    """Decide whether ``state=applied`` must reload the table and/or rewrite ``dest``.
+
+    ``live`` is the listing (None: table absent), ``record`` the last load (None: unknown),
+    ``src`` the candidate's bytes, ``dest`` the persistent copy's bytes (None: missing).
+    """
+    reasons = []
+    if live is None:
+        reasons.append(f"table {table} is not loaded")
+    elif record is None or record.table != table:
+        reasons.append("no record of what was loaded last")
+    elif record.sha256 != sha256_hex(src):
+        reasons.append("src changed since the last load")
+    elif record.listing != normalize_listing(live):
+        reasons.append(f"the live table {table} was changed outside this module")
+    reload = bool(reasons)
+    if dest is None:
+        reasons.append("dest is missing")
+    elif dest != src:
+        reasons.append("dest differs from src")
+    return Plan(reload, dest != src, tuple(reasons))
+
+
+def systemd_run_argv(
+    systemd_run: str, nft: str, rollback_path: str, guard_seconds: int
+) -> list[str]:
+    """The argv that arms the guard: run ``nft -f rollback_path`` in ``guard_seconds``."""
+    return [
+        systemd_run,
+        f"--unit={GUARD_UNIT}",
+        f"--on-active={guard_seconds}s",
+        "--timer-property=AccuracySec=1s",
+        nft,
+        "-f",
+        rollback_path,
+    ]

@@ -1,0 +1,430 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: nft_apply
+short_description: Load the collection's nftables table with a lockout guard
+description:
+  - Loads O(src) into one nftables table (by default C(inet edu_tw_hardening)) in one nft
+    transaction, and never touches another table. O(src) is refused if a top-level
+    statement in it names another table, flushes the ruleset or includes a file.
+  - The table is not deleted before the load. O(src) flushes what it owns (its chains and
+    its own sets) and only declares the rest, so elements that other tooling added to the
+    table's other sets, such as timed remote-maintenance windows, survive a reload.
+  - With O(state=applied) the table is reloaded only when it is absent, O(src) changed
+    since the last load, or the live table was changed outside this module (a hand edit,
+    a flush). Counters, quota usage and the elements of named sets are live state, not
+    drift.
+  - Before loading, a systemd timer is armed that puts the previous table back after
+    O(guard_seconds) (a table that did not exist is deleted). The task returns
+    RV(pending_confirm=true); open a new connection through the new ruleset and run the
+    module again with O(state=confirmed) to stop the timer and write O(dest). If nobody
+    confirms, the host returns to the previous table on its own, and O(dest), the copy
+    loaded at boot, still holds the previous good ruleset.
+  - Timed set elements (remote-maintenance windows) are put back by the rollback with the
+    time they have left when it runs, so a window closes when it would have closed.
+  - Keeps its state (the last load's record and the rollback script) under O(state_dir).
+version_added: 0.1.0
+author:
+  - edu_tw.hardening contributors
+options:
+  src:
+    description:
+      - The nft script that defines the table, already rendered and checked with
+        C(nft -c -f) on the host.
+    type: path
+    required: true
+  dest:
+    description:
+      - The persistent copy that the boot configuration includes. Written only when the
+        new table is confirmed (at once with O(guard_seconds=0)), with a backup of the
+        previous copy.
+    type: path
+    required: true
+  table:
+    description:
+      - The table to replace, as C(<family> <name>).
+    type: str
+    default: inet edu_tw_hardening
+  guard_seconds:
+    description:
+      - Seconds after which an unconfirmed load is rolled back. V(0) loads without a guard
+        and writes O(dest) at once.
+    type: int
+    default: 120
+  state:
+    description:
+      - V(applied) loads the table when needed and arms the guard.
+      - V(confirmed) stops the guard and writes O(dest). It fails, writing nothing, when
+        the live table is no longer the one loaded from O(src), for example because the
+        guard already rolled it back.
+    type: str
+    choices: [applied, confirmed]
+    default: applied
+  state_dir:
+    description:
+      - Directory for the module's own state, created with mode C(0700).
+    type: path
+    default: /var/lib/edu_tw_hardening/firewall
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: partial
+    details: Shows the change to O(dest); the table itself is reported in RV(reasons).
+  platform:
+    platforms: debian
+notes:
+  - Needs C(nft) and, when O(guard_seconds) is above zero, a running systemd
+    (C(systemd-run), C(systemctl)).
+  - Run it as root.
+  - A chain or set added to the table by hand survives a reload unless O(src) flushes or
+    deletes it; rules added by hand to a chain that O(src) flushes do not.
+seealso:
+  - name: nft(8)
+    description: The nftables command line tool.
+    link: https://www.netfilter.org/projects/nftables/manpage.html
+"""
+
+EXAMPLES = r"""
+- name: Load the ruleset with the lockout guard armed
+  edu_tw.hardening.nft_apply:
+    src: /var/lib/edu_tw_hardening/firewall/candidate.nft
+    dest: /etc/nftables.d/edu_tw_hardening.nft
+    guard_seconds: 120
+  register: firewall_apply
+
+- name: Reconnect through the new ruleset
+  ansible.builtin.meta: reset_connection
+  when: firewall_apply.pending_confirm
+
+- name: Wait for a new connection
+  ansible.builtin.wait_for_connection:
+    timeout: 60
+  when: firewall_apply.pending_confirm
+
+- name: Confirm the new ruleset
+  edu_tw.hardening.nft_apply:
+    src: /var/lib/edu_tw_hardening/firewall/candidate.nft
+    dest: /etc/nftables.d/edu_tw_hardening.nft
+    state: confirmed
+  when: firewall_apply.pending_confirm
+"""
+
+RETURN = r"""
+reloaded:
+  description: Whether the table was loaded from O(src).
+  returned: always
+  type: bool
+persisted:
+  description: Whether O(dest) was written.
+  returned: always
+  type: bool
+pending_confirm:
+  description:
+    - Whether a guard is armed and waits for O(state=confirmed).
+    - Also true when nothing changed but an earlier load is still unconfirmed.
+  returned: always
+  type: bool
+guard_unit:
+  description: The systemd timer that rolls back an unconfirmed load; empty when none is armed.
+  returned: always
+  type: str
+  sample: edu-tw-hardening-firewall-rollback.timer
+reasons:
+  description: Why the table had to be reloaded and/or O(dest) written; empty when neither.
+  returned: always
+  type: list
+  elements: str
+  sample: [src changed since the last load, dest differs from src]
+backup_file:
+  description: The backup of the previous O(dest).
+  returned: when O(dest) existed and was written
+  type: str
+msg:
+  description: What the module did, in a sentence.
+  returned: always
+  type: str
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply as nft_utils
+
+ROLLBACK_FILE = "rollback.nft"
+RECORD_FILE = "applied.json"
+LOAD_FILE = "load.nft"
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def _write(module: AnsibleModule, path: str, data: bytes, mode: int) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same directory."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".nft_apply.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    module.atomic_move(tmp, path)
+    os.chmod(path, mode)
+
+
+def _list_table(module: AnsibleModule, nft: str, table: str) -> str | None:
+    argv = [nft, "list", "table", *table.split()]
+    rc, out, err = module.run_command(argv, environ_update={"LC_ALL": "C"})
+    if rc == 0:
+        return out
+    if "No such file or directory" in err:
+        return None
+    module.fail_json(msg=f"nft list table {table} failed: {err.strip()}; run the module as root")
+
+
+def _timer_active(module: AnsibleModule) -> bool:
+    systemctl = module.get_bin_path("systemctl")
+    if systemctl is None:
+        return False
+    rc, _out, _err = module.run_command([systemctl, "is-active", "--quiet", nft_utils.GUARD_TIMER])
+    return rc == 0
+
+
+def _disarm(module: AnsibleModule) -> None:
+    """Stop the guard and forget a failed run of it, so the unit name is free again."""
+    systemctl = module.get_bin_path("systemctl")
+    if systemctl is None:
+        return
+    units = [nft_utils.GUARD_TIMER, nft_utils.GUARD_SERVICE]
+    module.run_command([systemctl, "stop", *units])
+    module.run_command([systemctl, "reset-failed", *units])
+
+
+def _arm(module: AnsibleModule, nft: str, rollback: str, seconds: int) -> None:
+    systemd_run = module.get_bin_path("systemd-run")
+    if systemd_run is None or module.get_bin_path("systemctl") is None:
+        module.fail_json(
+            msg="guard_seconds > 0 needs systemd-run and systemctl; nothing was loaded. "
+            "Set guard_seconds: 0 to load without a lockout guard."
+        )
+    _disarm(module)
+    argv = nft_utils.systemd_run_argv(systemd_run, nft, rollback, seconds)
+    rc, _out, err = module.run_command(argv)
+    if rc != 0:
+        module.fail_json(
+            msg=f"could not arm the lockout guard ({' '.join(argv)}): {err.strip()}; "
+            "nothing was loaded. Is systemd running? guard_seconds: 0 loads without a guard."
+        )
+
+
+def _persist(module: AnsibleModule, src: bytes, dest: str) -> str:
+    """Write ``src`` to ``dest`` (0644) with a backup of the old copy; return the backup path."""
+    os.makedirs(os.path.dirname(dest) or ".", mode=0o755, exist_ok=True)
+    backup = module.backup_local(dest) if os.path.exists(dest) else ""
+    _write(module, dest, src, 0o644)
+    return backup
+
+
+def _finish(module: AnsibleModule, msg: str, **result) -> None:
+    result.setdefault("changed", False)
+    result.setdefault("reloaded", False)
+    result.setdefault("persisted", False)
+    result.setdefault("pending_confirm", False)
+    result.setdefault("guard_unit", "")
+    result.setdefault("reasons", [])
+    if not result.get("backup_file"):
+        result.pop("backup_file", None)
+    module.exit_json(msg=msg, **result)
+
+
+def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
+    params = module.params
+    table, guard = params["table"], params["guard_seconds"]
+    if nft is None:
+        if module.check_mode:
+            _finish(module, "nftables not installed yet; the table would be loaded", changed=True)
+        module.fail_json(msg="nft not found; install the nftables package first")
+    live = _list_table(module, nft, table)
+    record_path = os.path.join(params["state_dir"], RECORD_FILE)
+    record = nft_utils.parse_record(_text(_read(record_path)))
+    dest_bytes = _read(params["dest"])
+    plan = nft_utils.plan_applied(table, live, record, src, dest_bytes)
+    armed = _timer_active(module)
+    # An earlier load still waits for its confirmation: that confirmation writes dest.
+    waiting = armed and guard > 0
+    persist = plan.persist and not (waiting and not plan.reload)
+    result = {"reasons": list(plan.reasons)}
+    if persist and not (plan.reload and guard > 0):  # this run writes dest
+        result["diff"] = {
+            "before_header": params["dest"],
+            "after_header": params["src"],
+            "before": _text(dest_bytes) or "",
+            "after": _text(src),
+        }
+    if not plan.reload and not persist and not (armed and guard == 0):
+        pending = {"pending_confirm": True, "guard_unit": nft_utils.GUARD_TIMER} if armed else {}
+        state = "an earlier load awaits confirmation" if armed else "up to date"
+        _finish(module, f"table {table}: {state}", **pending, **result)
+    if module.check_mode:
+        what = "reloaded" if plan.reload else "left as loaded"
+        _finish(module, f"check mode: table {table} would be {what}", changed=True, **result)
+    if plan.reload:
+        _reload(module, nft, src, live, armed)
+    elif armed:
+        _disarm(module)  # guard_seconds: 0 now; the earlier load is accepted as it is
+    if plan.reload and guard > 0:
+        _finish(
+            module,
+            f"table {table} loaded; confirm within {guard}s or it is rolled back",
+            changed=True,
+            reloaded=True,
+            pending_confirm=True,
+            guard_unit=nft_utils.GUARD_TIMER,
+            **result,
+        )
+    backup = _persist(module, src, params["dest"]) if persist else ""
+    _finish(
+        module,
+        f"table {table} {'loaded without a guard' if plan.reload else 'already loaded'}"
+        + ("; dest written" if persist else ""),
+        changed=True,
+        reloaded=plan.reload,
+        persisted=persist,
+        backup_file=backup,
+        **result,
+    )
+
+
+def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed: bool) -> None:
+    """Arm the guard (when asked for), load the table from src and record what was loaded."""
+    params = module.params
+    table, state_dir, guard = params["table"], params["state_dir"], params["guard_seconds"]
+    try:
+        script = nft_utils.load_script(table, params["src"])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    rollback = os.path.join(state_dir, ROLLBACK_FILE)
+    # An unconfirmed earlier load is still guarded: keep its rollback, which returns to
+    # the last confirmed table, rather than write one that returns to the unconfirmed one.
+    if not (armed and guard > 0 and os.path.exists(rollback)):
+        _write(module, rollback, nft_utils.rollback_text(table, live, guard).encode(), 0o600)
+    rc, _out, err = module.run_command([nft, "-c", "-f", rollback])
+    if rc != 0:
+        module.fail_json(
+            msg=f"the rollback script {rollback} does not load ({err.strip()}); nothing was "
+            f"loaded. Check the live table with: nft list table {table}"
+        )
+    if guard > 0:
+        _arm(module, nft, rollback, guard)
+    elif armed:
+        _disarm(module)
+    load = os.path.join(state_dir, LOAD_FILE)
+    _write(module, load, script.encode(), 0o600)
+    rc, _out, err = module.run_command([nft, "-f", load])
+    if rc != 0:
+        if guard > 0:
+            _disarm(module)
+        module.fail_json(
+            msg=f"nft -f {params['src']} failed; table {table} left as it was: {err.strip()}"
+        )
+    new_live = _list_table(module, nft, table) or ""
+    record = nft_utils.Record(
+        table, nft_utils.sha256_hex(src), nft_utils.normalize_listing(new_live)
+    )
+    record_path = os.path.join(state_dir, RECORD_FILE)
+    _write(module, record_path, nft_utils.record_text(record).encode(), 0o600)
+
+
+def _live_matches(module: AnsibleModule, nft: str, src: bytes) -> bool:
+    table = module.params["table"]
+    record_path = os.path.join(module.params["state_dir"], RECORD_FILE)
+    record = nft_utils.parse_record(_text(_read(record_path)))
+    return nft_utils.live_matches(record, table, src, _list_table(module, nft, table))
+
+
+def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
+    params = module.params
+    table, dest = params["table"], params["dest"]
+    if module.check_mode:
+        _finish(module, "check mode: nothing to confirm")
+    if nft is None:
+        module.fail_json(msg="nft not found; install the nftables package first")
+    mismatch = (
+        f"the live table {table} is not the one loaded from {params['src']} (the lockout "
+        "guard rolled it back, or it changed since); dest left as it was. "
+        "Run the module with state=applied again."
+    )
+    if not _live_matches(module, nft, src):
+        module.fail_json(msg=mismatch)
+    armed = _timer_active(module)
+    if armed:
+        systemctl = module.get_bin_path("systemctl", required=True)
+        rc, _out, err = module.run_command([systemctl, "stop", nft_utils.GUARD_TIMER])
+        if rc != 0 and "not loaded" not in err:
+            module.fail_json(msg=f"could not stop {nft_utils.GUARD_TIMER}: {err.strip()}")
+        # The guard may have fired between the check above and the stop.
+        if not _live_matches(module, nft, src):
+            module.fail_json(msg=mismatch)
+    persist = _read(dest) != src
+    backup = _persist(module, src, dest) if persist else ""
+    _finish(
+        module,
+        f"table {table} confirmed" + ("; dest written" if persist else ""),
+        changed=armed or persist,
+        persisted=persist,
+        backup_file=backup,
+    )
+
+
+def _text(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "src": {"type": "path", "required": True},
+            "dest": {"type": "path", "required": True},
+            "table": {"type": "str", "default": nft_utils.DEFAULT_TABLE},
+            "guard_seconds": {"type": "int", "default": 120},
+            "state": {"type": "str", "choices": ["applied", "confirmed"], "default": "applied"},
+            "state_dir": {"type": "path", "default": "/var/lib/edu_tw_hardening/firewall"},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["guard_seconds"] < 0:
+        module.fail_json(msg=f"guard_seconds: must be 0 or more, got {params['guard_seconds']}")
+    try:
+        nft_utils.parse_table(params["table"])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    src = _read(params["src"])
+    if src is None:
+        if module.check_mode:  # a template task in check mode renders nothing
+            applying = params["state"] == "applied"
+            _finish(module, f"check mode: src {params['src']} not rendered yet", changed=applying)
+        module.fail_json(msg=f"src: {params['src']} not found; render the ruleset first")
+    foreign = nft_utils.foreign_statements(_text(src), params["table"])
+    if foreign:
+        module.fail_json(
+            msg=f"src: {params['src']} may only define table {params['table']}; "
+            f"refusing statements: {'; '.join(foreign)}"
+        )
+    nft = module.get_bin_path("nft")
+    if params["state"] == "confirmed":
+        _confirm(module, nft, src)
+    _apply(module, nft, src)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,516 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests for plugins/module_utils/nft_apply.py on recorded `nft list table` output.
+
+The listings were recorded with nftables 1.0.6 (Linux 6.x) in a throwaway network namespace:
+FRESH right after `nft -f` of the ruleset below, LATER 1.5 s later after some loopback
+traffic, FLUSHED after `nft flush table inet edu_tw_hardening`, and HAND_EDITED after
+`nft add rule inet edu_tw_hardening input tcp dport 23 accept` (with traffic as in LATER).
+
+    table inet edu_tw_hardening {
+      counter ssh_denied { }
+      set admin_v4 { type ipv4_addr; flags interval;
+                     elements = { 203.0.113.0/28, 198.51.100.7 } }
+      set remote_maintenance_v4 { type ipv4_addr; flags interval,timeout;
+        elements = { 192.0.2.10 timeout 1h,
+                     192.0.2.64/27 timeout 2h comment "ticket 42, vendor {A}",
+                     192.0.2.200 timeout 90s } }
+      map service_verdict { type inet_service : verdict;
+                            elements = { 22 : jump ssh_in, 443 : accept } }
+      chain ssh_in { ip saddr @admin_v4 accept; ip saddr @remote_maintenance_v4 accept;
+                     counter name "ssh_denied" drop }
+      chain input { type filter hook input priority filter; policy drop;
+        iif "lo" counter accept; ct state established,related accept;
+        ct state invalid counter drop; meta l4proto { icmp, ipv6-icmp } accept;
+        tcp dport vmap @service_verdict; quota over 5 mbytes counter drop;
+        counter comment "dropped by policy" }
+    }
+"""
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply
+
+TABLE = "inet edu_tw_hardening"
+
+FRESH = "\n".join(
+    [
+        "table inet edu_tw_hardening {",
+        "\tcounter ssh_denied {",
+        "\t\tpackets 0 bytes 0",
+        "\t}",
+        "",
+        "\tset admin_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval",
+        "\t\telements = { 198.51.100.7, 203.0.113.0/28 }",
+        "\t}",
+        "",
+        "\tset remote_maintenance_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval,timeout",
+        "\t\telements = { 192.0.2.10 timeout 1h expires 59m59s968ms, "
+        '192.0.2.64/27 timeout 2h expires 1h59m59s968ms comment "ticket 42, vendor {A}",',
+        "\t\t\t     192.0.2.200 timeout 1m30s expires 1m29s968ms }",
+        "\t}",
+        "",
+        "\tmap service_verdict {",
+        "\t\ttype inet_service : verdict",
+        "\t\telements = { 22 : jump ssh_in, 443 : accept }",
+        "\t}",
+        "",
+        "\tchain ssh_in {",
+        "\t\tip saddr @admin_v4 accept",
+        "\t\tip saddr @remote_maintenance_v4 accept",
+        '\t\tcounter name "ssh_denied" drop',
+        "\t}",
+        "",
+        "\tchain input {",
+        "\t\ttype filter hook input priority filter; policy drop;",
+        '\t\tiif "lo" counter packets 0 bytes 0 accept',
+        "\t\tct state established,related accept",
+        "\t\tct state invalid counter packets 0 bytes 0 drop",
+        "\t\tmeta l4proto { icmp, ipv6-icmp } accept",
+        "\t\ttcp dport vmap @service_verdict",
+        "\t\tquota over 5 mbytes counter packets 0 bytes 0 drop",
+        '\t\tcounter packets 0 bytes 0 comment "dropped by policy"',
+        "\t}",
+        "}",
+    ]
+)
+
+LATER = "\n".join(
+    [
+        "table inet edu_tw_hardening {",
+        "\tcounter ssh_denied {",
+        "\t\tpackets 0 bytes 0",
+        "\t}",
+        "",
+        "\tset admin_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval",
+        "\t\telements = { 198.51.100.7, 203.0.113.0/28 }",
+        "\t}",
+        "",
+        "\tset remote_maintenance_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval,timeout",
+        "\t\telements = { 192.0.2.10 timeout 1h expires 59m58s316ms, "
+        '192.0.2.64/27 timeout 2h expires 1h59m58s316ms comment "ticket 42, vendor {A}",',
+        "\t\t\t     192.0.2.200 timeout 1m30s expires 1m28s316ms }",
+        "\t}",
+        "",
+        "\tmap service_verdict {",
+        "\t\ttype inet_service : verdict",
+        "\t\telements = { 22 : jump ssh_in, 443 : accept }",
+        "\t}",
+        "",
+        "\tchain ssh_in {",
+        "\t\tip saddr @admin_v4 accept",
+        "\t\tip saddr @remote_maintenance_v4 accept",
+        '\t\tcounter name "ssh_denied" drop',
+        "\t}",
+        "",
+        "\tchain input {",
+        "\t\ttype filter hook input priority filter; policy drop;",
+        '\t\tiif "lo" counter packets 6 bytes 300 accept',
+        "\t\tct state established,related accept",
+        "\t\tct state invalid counter packets 0 bytes 0 drop",
+        "\t\tmeta l4proto { icmp, ipv6-icmp } accept",
+        "\t\ttcp dport vmap @service_verdict",
+        "\t\tquota over 5 mbytes counter packets 0 bytes 0 drop",
+        '\t\tcounter packets 0 bytes 0 comment "dropped by policy"',
+        "\t}",
+        "}",
+    ]
+)
+
+FLUSHED = "\n".join(
+    [
+        "table inet edu_tw_hardening {",
+        "\tcounter ssh_denied {",
+        "\t\tpackets 0 bytes 0",
+        "\t}",
+        "",
+        "\tset admin_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval",
+        "\t\telements = { 198.51.100.7, 203.0.113.0/28 }",
+        "\t}",
+        "",
+        "\tset remote_maintenance_v4 {",
+        "\t\ttype ipv4_addr",
+        "\t\tflags interval,timeout",
+        "\t\telements = { 192.0.2.10 timeout 1h expires 59m59s956ms, "
+        '192.0.2.64/27 timeout 2h expires 1h59m59s956ms comment "ticket 42, vendor {A}",',
+        "\t\t\t     192.0.2.200 timeout 1m30s expires 1m29s956ms }",
+        "\t}",
+        "",
+        "\tmap service_verdict {",
+        "\t\ttype inet_service : verdict",
+        "\t\telements = { 22 : jump ssh_in, 443 : accept }",
+        "\t}",
+        "",
+        "\tchain ssh_in {",
+        "\t}",
+        "",
+        "\tchain input {",
+        "\t\ttype filter hook input priority filter; policy drop;",
+        "\t}",
+        "}",
+    ]
+)
+
+HAND_EDITED = LATER.replace(
+    '\t\tcounter packets 0 bytes 0 comment "dropped by policy"\n',
+    '\t\tcounter packets 0 bytes 0 comment "dropped by policy"\n\t\ttcp dport 23 accept\n',
+)
+
+SRC = (
+    b"table inet edu_tw_hardening\ndelete table inet edu_tw_hardening\n"
+    b"table inet edu_tw_hardening {}\n"
+)
+
+
+def _record(listing: str = FRESH, src: bytes = SRC) -> nft_apply.Record:
+    return nft_apply.Record(TABLE, nft_apply.sha256_hex(src), nft_apply.normalize_listing(listing))
+
+
+def _rollback_elements(text: str, set_name: str) -> str:
+    lines = text.splitlines()
+    start = lines.index(f"\tset {set_name} {{")
+    return next(line for line in lines[start:] if "elements = {" in line).strip()
+
+
+# parse_table
+
+
+def test_parse_table_splits_family_and_name():
+    assert nft_apply.parse_table("inet edu_tw_hardening") == ("inet", "edu_tw_hardening")
+
+
+@pytest.mark.parametrize("table", ["edu_tw_hardening", "inet6 x", "inet a b", "inet a;b"])
+def test_parse_table_refuses_malformed_names(table):
+    with pytest.raises(ValueError, match="table"):
+        nft_apply.parse_table(table)
+
+
+# time specs
+
+
+def test_parse_time_spec_reads_nft_listing_times():
+    assert nft_apply.parse_time_spec("1h59m58s316ms") == 7_198_316
+
+
+def test_parse_time_spec_reads_days():
+    assert nft_apply.parse_time_spec("1d2h") == 93_600_000
+
+
+def test_parse_time_spec_refuses_other_text():
+    with pytest.raises(ValueError):
+        nft_apply.parse_time_spec("59 minutes")
+
+
+def test_format_time_spec_is_the_inverse_of_parse():
+    assert nft_apply.format_time_spec(nft_apply.parse_time_spec("1d2h3m4s5ms")) == "1d2h3m4s5ms"
+
+
+# normalize_listing
+
+
+def test_normalize_ignores_expiry_and_counters_seconds_apart():
+    assert nft_apply.normalize_listing(FRESH) == nft_apply.normalize_listing(LATER)
+
+
+def test_normalize_drops_the_elements_of_named_sets():
+    assert "198.51.100.7" not in nft_apply.normalize_listing(FRESH)
+
+
+def test_normalize_drops_an_elements_clause_spanning_lines():
+    normalized = nft_apply.normalize_listing(FRESH)
+    assert "192.0.2" not in normalized
+    assert "set remote_maintenance_v4 {\ntype ipv4_addr\nflags interval,timeout\n}" in normalized
+
+
+def test_normalize_keeps_the_elements_of_maps():
+    assert "elements = { 22 : jump ssh_in, 443 : accept }" in nft_apply.normalize_listing(FRESH)
+
+
+def test_normalize_reduces_rule_counters_to_the_keyword():
+    assert 'iif "lo" counter accept' in nft_apply.normalize_listing(LATER)
+
+
+def test_normalize_drops_the_values_of_named_counters():
+    assert "counter ssh_denied {\n}" in nft_apply.normalize_listing(LATER)
+
+
+def test_normalize_drops_the_bytes_a_quota_used():
+    listing = "chain input {\n\tquota over 5 mbytes used 1234 bytes drop\n}"
+    assert nft_apply.normalize_listing(listing) == "chain input {\nquota over 5 mbytes drop\n}"
+
+
+def test_normalize_drops_last_used_times():
+    listing = "chain input {\n\tlast used 2h3s accept\n\tlast used never drop\n}"
+    assert nft_apply.normalize_listing(listing) == "chain input {\nlast accept\nlast drop\n}"
+
+
+def test_normalize_keeps_counter_words_inside_comments():
+    listing = 'chain input {\n\taccept comment "packets 1 bytes 2"\n}'
+    assert 'comment "packets 1 bytes 2"' in nft_apply.normalize_listing(listing)
+
+
+def test_normalize_ignores_indentation_and_blank_lines():
+    assert nft_apply.normalize_listing(FRESH) == nft_apply.normalize_listing(
+        "\n\n".join("  " + line.strip() for line in FRESH.splitlines())
+    )
+
+
+def test_normalize_sees_a_hand_added_rule():
+    assert nft_apply.normalize_listing(HAND_EDITED) != nft_apply.normalize_listing(FRESH)
+
+
+def test_normalize_sees_a_flushed_table():
+    assert nft_apply.normalize_listing(FLUSHED) != nft_apply.normalize_listing(FRESH)
+
+
+def test_normalize_keeps_the_input_policy():
+    normalized = nft_apply.normalize_listing(FRESH)
+    assert "type filter hook input priority filter; policy drop;" in normalized
+
+
+# rollback_text
+
+
+def test_rollback_without_a_live_table_only_deletes_ours():
+    assert nft_apply.rollback_text(TABLE, None) == (
+        "table inet edu_tw_hardening\ndelete table inet edu_tw_hardening\n"
+    )
+
+
+def test_rollback_replaces_the_table_in_one_script():
+    text = nft_apply.rollback_text(TABLE, LATER, 120)
+    assert text.startswith(
+        "table inet edu_tw_hardening\ndelete table inet edu_tw_hardening\n"
+        "table inet edu_tw_hardening {\n"
+    )
+
+
+def test_rollback_readds_timed_elements_with_the_time_left_when_it_runs():
+    text = nft_apply.rollback_text(TABLE, LATER, 120)
+    assert "192.0.2.10 timeout 57m58s316ms" in _rollback_elements(text, "remote_maintenance_v4")
+
+
+def test_rollback_leaves_out_elements_that_expire_before_it_runs():
+    text = nft_apply.rollback_text(TABLE, LATER, 120)
+    assert "192.0.2.200" not in text
+
+
+def test_rollback_writes_no_expires_tokens():
+    assert "expires" not in nft_apply.rollback_text(TABLE, LATER, 120)
+
+
+def test_rollback_keeps_element_comments_with_commas_and_braces():
+    text = nft_apply.rollback_text(TABLE, LATER, 120)
+    assert (
+        '192.0.2.64/27 timeout 1h57m58s316ms comment "ticket 42, vendor {A}"'
+        in _rollback_elements(text, "remote_maintenance_v4")
+    )
+
+
+def test_rollback_keeps_untimed_set_elements():
+    text = nft_apply.rollback_text(TABLE, LATER, 120)
+    assert _rollback_elements(text, "admin_v4") == "elements = { 198.51.100.7, 203.0.113.0/28 }"
+
+
+def test_rollback_omits_an_elements_clause_whose_elements_all_expired():
+    listing = "table inet t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags timeout\n" + (
+        "\t\telements = { 192.0.2.1 timeout 1m expires 30s }\n\t}\n}"
+    )
+    assert "elements" not in nft_apply.rollback_text("inet t", listing, 60)
+
+
+def test_rollback_turns_a_set_default_timeout_expiry_into_a_timeout():
+    listing = "table inet t {\n\tset s {\n\t\ttype ipv4_addr\n\t\ttimeout 1h\n" + (
+        "\t\telements = { 192.0.2.1 expires 59m59s992ms }\n\t}\n}"
+    )
+    assert "192.0.2.1 timeout 58m59s992ms" in nft_apply.rollback_text("inet t", listing, 60)
+
+
+def test_rollback_keeps_counter_values():
+    assert 'iif "lo" counter packets 6 bytes 300 accept' in nft_apply.rollback_text(TABLE, LATER)
+
+
+# foreign_statements
+
+
+def test_foreign_statements_accepts_a_script_of_only_our_table():
+    script = (
+        "#!/usr/sbin/nft -f\n# managed by Ansible\n"
+        "define ADMIN = { 203.0.113.0/28 }\n"
+        "table inet edu_tw_hardening\ndelete table inet edu_tw_hardening\n"
+        'table inet edu_tw_hardening {\n\tchain input {\n\t\tcomment "table ip other"\n\t}\n}\n'
+        "add element inet edu_tw_hardening admin_v4 { 192.0.2.1 }\n"
+    )
+    assert nft_apply.foreign_statements(script, TABLE) == []
+
+
+def test_foreign_statements_refuses_flush_ruleset():
+    assert nft_apply.foreign_statements("flush ruleset\n", TABLE) == ["flush ruleset"]
+
+
+def test_foreign_statements_refuses_another_table():
+    script = "table ip filter {\n\tchain input {\n\t}\n}\n"
+    assert nft_apply.foreign_statements(script, TABLE) == ["table ip filter"]
+
+
+def test_foreign_statements_refuses_our_name_in_another_family():
+    assert nft_apply.foreign_statements("delete table ip6 edu_tw_hardening", TABLE) == [
+        "delete table ip6 edu_tw_hardening"
+    ]
+
+
+def test_foreign_statements_reads_a_missing_family_as_ip():
+    assert nft_apply.foreign_statements("add table edu_tw_hardening", TABLE) == [
+        "add table edu_tw_hardening"
+    ]
+
+
+def test_foreign_statements_refuses_an_include():
+    assert nft_apply.foreign_statements('include "/etc/nftables.d/*.nft"', TABLE) == [
+        'include "/etc/nftables.d/*.nft"'
+    ]
+
+
+def test_foreign_statements_splits_statements_on_semicolons():
+    script = "add rule inet edu_tw_hardening input accept; delete table inet f2b-table\n"
+    assert nft_apply.foreign_statements(script, TABLE) == ["delete table inet f2b-table"]
+
+
+def test_foreign_statements_ignores_comments():
+    script = "# flush ruleset\ntable inet edu_tw_hardening { } # not table ip filter\n"
+    assert nft_apply.foreign_statements(script, TABLE) == []
+
+
+def test_foreign_statements_reads_ct_objects_table():
+    script = 'ct helper inet other ftp { type "ftp" protocol tcp; }\n'
+    assert nft_apply.foreign_statements(script, TABLE) == ["ct helper inet other ftp"]
+
+
+# load_script
+
+
+def test_load_script_loads_src_without_deleting_the_table():
+    # Deleting the table would drop the timed remote-maintenance elements of its sets.
+    assert nft_apply.load_script(TABLE, "/tmp/c.nft") == 'include "/tmp/c.nft"\n'
+
+
+def test_load_script_refuses_a_path_with_a_double_quote():
+    with pytest.raises(ValueError, match="src"):
+        nft_apply.load_script(TABLE, '/tmp/a"b.nft')
+
+
+# parse_record / record_text
+
+
+def test_record_round_trips_through_its_text():
+    record = _record()
+    assert nft_apply.parse_record(nft_apply.record_text(record)) == record
+
+
+def test_parse_record_of_a_missing_file_is_none():
+    assert nft_apply.parse_record(None) is None
+
+
+def test_parse_record_of_corrupt_json_is_none():
+    assert nft_apply.parse_record('{"sha256": "ab') is None
+
+
+def test_parse_record_without_a_listing_is_none():
+    assert nft_apply.parse_record('{"table": "inet t", "sha256": "ab"}') is None
+
+
+def test_parse_record_with_a_non_text_field_is_none():
+    assert nft_apply.parse_record('{"table": "inet t", "sha256": 1, "listing": ""}') is None
+
+
+# plan_applied
+
+
+def test_plan_does_nothing_when_table_and_dest_are_current():
+    assert nft_apply.plan_applied(TABLE, LATER, _record(), SRC, SRC) == (False, False, ())
+
+
+def test_plan_reloads_an_absent_table():
+    plan = nft_apply.plan_applied(TABLE, None, _record(), SRC, SRC)
+    assert plan.reload
+    assert plan.reasons == ("table inet edu_tw_hardening is not loaded",)
+
+
+def test_plan_reloads_without_a_record():
+    assert nft_apply.plan_applied(TABLE, LATER, None, SRC, SRC).reload
+
+
+def test_plan_reloads_when_the_record_is_of_another_table():
+    record = _record()._replace(table="inet other")
+    assert nft_apply.plan_applied(TABLE, LATER, record, SRC, SRC).reload
+
+
+def test_plan_reloads_when_src_changed():
+    plan = nft_apply.plan_applied(TABLE, LATER, _record(), SRC + b"# new\n", SRC)
+    assert plan.reasons[0] == "src changed since the last load"
+
+
+def test_plan_reloads_a_hand_edited_table():
+    plan = nft_apply.plan_applied(TABLE, HAND_EDITED, _record(), SRC, SRC)
+    assert plan.reasons == ("the live table inet edu_tw_hardening was changed outside this module",)
+
+
+def test_plan_reloads_a_flushed_table():
+    assert nft_apply.plan_applied(TABLE, FLUSHED, _record(), SRC, SRC).reload
+
+
+def test_plan_only_persists_when_dest_differs():
+    plan = nft_apply.plan_applied(TABLE, LATER, _record(), SRC, b"old\n")
+    assert (plan.reload, plan.persist, plan.reasons) == (False, True, ("dest differs from src",))
+
+
+def test_plan_persists_a_missing_dest():
+    assert nft_apply.plan_applied(TABLE, LATER, _record(), SRC, None).reasons == (
+        "dest is missing",
+    )
+
+
+# live_matches
+
+
+def test_live_matches_the_record_of_the_same_src():
+    assert nft_apply.live_matches(_record(), TABLE, SRC, LATER)
+
+
+def test_live_does_not_match_after_a_rollback_to_other_rules():
+    assert not nft_apply.live_matches(_record(), TABLE, SRC, HAND_EDITED)
+
+
+def test_live_does_not_match_another_src():
+    assert not nft_apply.live_matches(_record(), TABLE, b"other\n", LATER)
+
+
+def test_live_does_not_match_an_absent_table():
+    assert not nft_apply.live_matches(_record(), TABLE, SRC, None)
+
+
+# systemd_run_argv
+
+
+def test_systemd_run_argv_arms_a_named_timer_running_the_rollback():
+    assert nft_apply.systemd_run_argv("/usr/bin/systemd-run", "/usr/sbin/nft", "/s/r.nft", 120) == [
+        "/usr/bin/systemd-run",
+        "--unit=edu-tw-hardening-firewall-rollback",
+        "--on-active=120s",
+        "--timer-property=AccuracySec=1s",
+        "/usr/sbin/nft",
+        "-f",
+        "/s/r.nft",
+    ]
