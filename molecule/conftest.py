@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,12 +59,15 @@ def over_ssh(address: str, key: Path, user: str = "root") -> testinfra.host.Host
 def run_playbook(playbook: str, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
     """Run a playbook of the collection (or a path) against the scenario's hosts, as a user would.
 
-    Extra vars go as JSON so that numbers stay numbers. Output is plain text; the exit
-    status is returned, not raised, so a test can expect a failure.
+    The inventory is Molecule's inventory directory, so hosts that a test adds there (see
+    ``ssh_inventory``) are part of it. Extra vars go as JSON so that numbers stay numbers.
+    Output is plain text; the exit status is returned, not raised, so a test can expect
+    a failure.
     """
+    inventory = str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
     return subprocess.run(
         [
-            *("ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], playbook),
+            *("ansible-playbook", "-i", inventory, playbook),
             *("-e", json.dumps(extra_vars or {})),
         ],
         capture_output=True,
@@ -69,3 +75,73 @@ def run_playbook(playbook: str, extra_vars: dict | None = None) -> subprocess.Co
         check=False,
         env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
     )
+
+
+@contextmanager
+def ssh_inventory(name: str, address: str, key: Path) -> Iterator[str]:
+    """Add ``name`` (reached over SSH at ``address``) to the scenario's inventory while in use.
+
+    Playbooks run by ``run_playbook`` then reach that host like a real controller, through
+    the network and its firewall, with the scenario's group variables.
+    """
+    path = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent / "ssh_hosts.yml"
+    host = {
+        "ansible_host": address,
+        "ansible_connection": "ansible.builtin.ssh",
+        "ansible_user": "root",
+        "ansible_ssh_private_key_file": str(key),
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        "ansible_ssh_pipelining": True,
+        "ansible_python_interpreter": "/usr/bin/python3",
+    }
+    path.write_text(yaml.safe_dump({"ssh_hosts": {"hosts": {name: host}}}))
+    try:
+        yield name
+    finally:
+        path.unlink()
+
+
+def group_member(name: str) -> str:
+    """The one host of inventory group ``name`` (scenarios with hosts in several roles)."""
+    inventory = yaml.safe_load(Path(os.environ["MOLECULE_INVENTORY_FILE"]).read_text())
+    groups = {**inventory, **inventory["all"].get("children", {})}
+    (host,) = groups[name]["hosts"]
+    return host
+
+
+# Hosts of the firewall scenario, by inventory group.
+@pytest.fixture(scope="session")
+def fw_name() -> str:
+    return group_member("firewalled")
+
+
+@pytest.fixture(scope="session")
+def fw(fw_name) -> testinfra.host.Host:
+    return testinfra.get_host(f"podman://{fw_name}")
+
+
+@pytest.fixture(scope="session")
+def client() -> testinfra.host.Host:
+    return testinfra.get_host(f"podman://{group_member('clients')}")
+
+
+def connects(client: testinfra.host.Host, address: str, port: int) -> bool:
+    """Whether ``client`` opens a TCP connection to ``address:port`` within 3 seconds."""
+    probe = (
+        "import socket,sys\n"
+        "try:\n"
+        f"    socket.create_connection(({address!r}, {port}), timeout=3).close()\n"
+        "except OSError:\n"
+        "    sys.exit(1)\n"
+    )
+    return client.run("python3 -c %s", probe).rc == 0
+
+
+def wait_until(check, seconds: float) -> bool:
+    """Poll ``check()`` once a second for up to ``seconds``; whether it became true."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(1)
+    return check()

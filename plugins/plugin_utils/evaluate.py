@@ -223,7 +223,7 @@ def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
 
 
 def _declared_ports(inputs: dict) -> set[tuple[str, int]]:
-    declared = {("tcp", SSH_PORT)}
+    declared = {("tcp", int(inputs.get("firewall_ssh_port") or SSH_PORT))}
     for service in inputs.get("firewall_services") or []:
         if service.get("state", "present") == "present":
             declared.add((service.get("proto", "tcp"), int(service["port"])))

@@ -1,0 +1,130 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Filters of the firewall role: check its inputs, shape them for the ruleset, review the host."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import evaluate
+
+MAX_PORT = 65535
+
+
+def _network_error(variable: str, value: Any) -> str | None:
+    """Why ``value`` is not an address or CIDR network, or None when it is one."""
+    try:
+        ipaddress.ip_network(str(value), strict=False)
+    except ValueError:
+        return f"{variable}: {value!r} is not an IP address or CIDR network"
+    return None
+
+
+def firewall_input_errors(
+    services: list,
+    management_sources: list,
+    guard_seconds: int,
+    controller_allowed: bool,
+    ssh_port: int,
+) -> list[str]:
+    """Every problem with the firewall role's inputs, each naming the variable; [] when fine.
+
+    What argument specs cannot say: CIDR syntax, port ranges, unique names, and that
+    SSH must stay reachable from somewhere when no guard would undo a mistake.
+    """
+    errors = []
+    names = []
+    for index, service in enumerate(services or []):
+        where = f"firewall_services[{index}]"
+        port = service.get("port")
+        if not isinstance(port, int) or not 1 <= port <= MAX_PORT:
+            errors.append(f"{where}.port: {port!r} is not a port number (1-{MAX_PORT})")
+        for source in service.get("sources") or []:
+            errors.append(_network_error(f"{where}.sources", source))
+        names.append(service.get("name"))
+    errors += [
+        f"firewall_services: the name {name!r} is declared twice"
+        for name in sorted({n for n in names if names.count(n) > 1})
+    ]
+    for source in management_sources or []:
+        errors.append(_network_error("firewall_management_sources", source))
+    if not 1 <= int(ssh_port) <= MAX_PORT:
+        errors.append(f"firewall_ssh_port: {ssh_port!r} is not a port number (1-{MAX_PORT})")
+    if int(guard_seconds) < 0:
+        errors.append(f"firewall_guard_seconds: {guard_seconds} is negative")
+    if not management_sources and int(guard_seconds) == 0:
+        errors.append(
+            "firewall_management_sources: empty while the lockout guard is off "
+            "(firewall_guard_seconds 0): SSH could end up closed to everyone with nothing to "
+            "undo it. Declare the management networks, or keep the guard on."
+        )
+    if not management_sources and not controller_allowed:
+        errors.append(
+            "firewall_management_sources: empty and firewall_controller_allowed is false: "
+            "SSH would be closed to everyone"
+        )
+    return [error for error in errors if error]
+
+
+def split_sources(sources: list) -> dict[str, list[str]]:
+    """Addresses and networks by IP version, normalised (``192.0.2.7/24`` -> ``192.0.2.0/24``)."""
+    split: dict[str, list[str]] = {"ipv4": [], "ipv6": []}
+    for source in sources or []:
+        network = ipaddress.ip_network(str(source), strict=False)
+        text = str(network.network_address) if network.num_addresses == 1 else str(network)
+        family = "ipv4" if network.version == 4 else "ipv6"
+        if text not in split[family]:
+            split[family].append(text)
+    return split
+
+
+def firewall_services_rules(services: list) -> list[dict]:
+    """The present services as the ruleset template needs them, in declaration order.
+
+    Each: ``name``, ``proto``, ``port`` and either ``any_source`` or the sources split by
+    IP version. A service with sources of one version only is closed to the other.
+    """
+    rules = []
+    for service in services or []:
+        if service.get("state", "present") != "present":
+            continue
+        sources = service.get("sources") or []
+        rules.append(
+            {
+                "name": service["name"],
+                "proto": service.get("proto", "tcp"),
+                "port": int(service["port"]),
+                "any_source": not sources,
+                **split_sources(sources),
+            }
+        )
+    return rules
+
+
+def firewall_review(evidence: Any, services: Any = None, ssh_port: Any = None) -> dict:
+    """The rule review of the audit (evaluate.firewall_review) over the firewall and sockets
+    evidence of M(edu_tw.hardening.evidence)."""
+    areas = evidence.get("evidence", evidence) if isinstance(evidence, dict) else {}
+    for area in ("firewall", "sockets"):
+        if area not in areas or "error" in areas[area]:
+            raise AnsibleFilterError(
+                f"firewall_review: the {area} evidence is missing or its collector failed: "
+                f"{areas.get(area, {}).get('error', 'not collected')}"
+            )
+    inputs = {"firewall_services": services or [], "firewall_ssh_port": ssh_port or 22}
+    return evaluate.firewall_review(areas["firewall"], areas["sockets"]["listening"], inputs)
+
+
+class FilterModule:
+    """edu_tw.hardening firewall filters."""
+
+    def filters(self) -> dict:
+        return {
+            "firewall_input_errors": firewall_input_errors,
+            "firewall_services_rules": firewall_services_rules,
+            "firewall_split_sources": split_sources,
+            "firewall_review": firewall_review,
+        }
