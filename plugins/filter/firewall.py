@@ -70,15 +70,22 @@ def firewall_input_errors(
 
 
 def split_sources(sources: list) -> dict[str, list[str]]:
-    """Addresses and networks by IP version, normalised (``192.0.2.7/24`` -> ``192.0.2.0/24``)."""
-    split: dict[str, list[str]] = {"ipv4": [], "ipv6": []}
+    """Addresses and networks by IP version, normalised (``192.0.2.7/24`` -> ``192.0.2.0/24``).
+
+    Overlapping entries are merged (an nftables interval set refuses an address inside a
+    network it already holds, such as the controller's address inside a management network).
+    """
+    networks: dict[int, list] = {4: [], 6: []}
     for source in sources or []:
         network = ipaddress.ip_network(str(source), strict=False)
-        text = str(network.network_address) if network.num_addresses == 1 else str(network)
-        family = "ipv4" if network.version == 4 else "ipv6"
-        if text not in split[family]:
-            split[family].append(text)
-    return split
+        networks[network.version].append(network)
+    return {
+        f"ipv{version}": [
+            str(net.network_address) if net.num_addresses == 1 else str(net)
+            for net in ipaddress.collapse_addresses(found)
+        ]
+        for version, found in networks.items()
+    }
 
 
 def firewall_services_rules(services: list) -> list[dict]:
