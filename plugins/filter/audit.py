@@ -110,6 +110,24 @@ def account_report(accounts: Any, owners: Any = None, excluded: Any = None) -> d
     return evaluate.account_report(accounts, dict(owners or {}), list(excluded or []))
 
 
+def password_policy_faults(
+    pam: Any, min_length: int, remember: int, site_words: list | None = None
+) -> list[str]:
+    """What keeps the PAM stack from enforcing a password policy (documented in
+    password_policy_faults.yml); the audit's rules use the same checks against the floors."""
+    if not isinstance(pam, dict) or "pwquality" not in pam:
+        raise AnsibleFilterError(
+            "password_policy_faults: expected the pam evidence area (evidence_result.evidence.pam)"
+        )
+    pwq = pam["pwquality"]
+    faults = evaluate.pwquality_length_faults(pwq, int(min_length))
+    if pwq["present"]:
+        faults += evaluate.pwquality_guessing_faults(pwq, list(site_words or []))
+        if not pwq["enforce_for_root"]:
+            faults.append("pwquality does not enforce the policy for root")
+    return faults + evaluate.pwhistory_faults(pam["pwhistory"], int(remember))
+
+
 def _unreachable(host: str) -> dict:
     """The entry of a host that could not be audited: a failure, never a silent gap."""
     return {
@@ -167,4 +185,5 @@ class FilterModule:
             "audit_evaluate": audit_evaluate,
             "audit_report": audit_report,
             "account_report": account_report,
+            "password_policy_faults": password_policy_faults,
         }

@@ -46,6 +46,48 @@ def _verdict(reasons: list[str], evidence: dict[str, Any]) -> Verdict:
 PWQUALITY_CREDITS = ("dcredit", "ucredit", "lcredit", "ocredit")
 
 
+def pwquality_length_faults(pwq: dict, min_length: int) -> list[str]:
+    """Why pam_pwquality (the ``pam`` evidence's ``pwquality``) accepts passwords shorter
+    than ``min_length``: not on the stack, or its shortest accepted password is shorter."""
+    if not pwq["present"]:
+        return ["pam_pwquality is not on the password stack (common-password)"]
+    if pwq["shortest_accepted"] >= min_length:
+        return []
+    settings = ", ".join(
+        [f"minlen {pwq['minlen']}"] + [f"{name} {pwq[name]}" for name in PWQUALITY_CREDITS]
+    )
+    return [
+        f"pwquality accepts passwords of {pwq['shortest_accepted']} characters"
+        f" ({settings}), below {min_length}"
+    ]
+
+
+def pwhistory_faults(hist: dict, remember: int) -> list[str]:
+    """Why pam_pwhistory (the ``pam`` evidence's ``pwhistory``) does not refuse the last
+    ``remember`` passwords: not on the stack, or it remembers fewer."""
+    if not hist["present"]:
+        return ["pam_pwhistory is not on the password stack (common-password)"]
+    if (hist["remember"] or 0) < remember:
+        return [f"pwhistory remember is {hist['remember']}, below {remember}"]
+    return []
+
+
+def pwquality_guessing_faults(pwq: dict, site_words: list) -> list[str]:
+    """Why pam_pwquality lets guessable passwords through: not on the stack, the dictionary
+    or user-name check off, or site words missing from its badwords."""
+    if not pwq["present"]:
+        return ["pam_pwquality is not on the password stack"]
+    faults = []
+    if not pwq["dictcheck"]:
+        faults.append("pwquality dictcheck is off")
+    if not pwq["usercheck"]:
+        faults.append("pwquality usercheck is off")
+    missing = sorted({w.lower() for w in site_words} - {w.lower() for w in pwq["badwords"]})
+    if missing:
+        faults.append(f"site words not refused (pwquality badwords): {', '.join(missing)}")
+    return faults
+
+
 def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.1: pwquality accepts no password shorter than the floor; nor does login.defs.
 
@@ -58,17 +100,7 @@ def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
     pass_min_len = ev["accounts"]["login_defs"].get("PASS_MIN_LEN")
     floor = th["min_length"]
     credits = {name: pwq[name] for name in PWQUALITY_CREDITS}
-    reasons = []
-    if not pwq["present"]:
-        reasons.append("pam_pwquality is not on the password stack (common-password)")
-    elif pwq["shortest_accepted"] < floor:
-        settings = ", ".join(
-            [f"minlen {pwq['minlen']}"] + [f"{name} {value}" for name, value in credits.items()]
-        )
-        reasons.append(
-            f"pwquality accepts passwords of {pwq['shortest_accepted']} characters"
-            f" ({settings}), below {floor}"
-        )
+    reasons = pwquality_length_faults(pwq, floor)
     if pass_min_len is not None and pass_min_len < floor:
         reasons.append(f"/etc/login.defs: PASS_MIN_LEN {pass_min_len} < {floor}")
     shown = {
@@ -158,11 +190,7 @@ def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
 def password_history(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.3: pam_pwhistory on the password stack remembering at least the floor."""
     hist = ev["pam"]["pwhistory"]
-    reasons = []
-    if not hist["present"]:
-        reasons.append("pam_pwhistory is not on the password stack (common-password)")
-    elif (hist["remember"] or 0) < th["remember"]:
-        reasons.append(f"pwhistory remember is {hist['remember']}, below {th['remember']}")
+    reasons = pwhistory_faults(hist, th["remember"])
     return _verdict(reasons, {"pwhistory_present": hist["present"], "remember": hist["remember"]})
 
 
@@ -187,19 +215,8 @@ def shared_accounts(ev: dict, th: dict, inputs: dict) -> Verdict:
 def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.5: dictionary check, site words refused, no ID-number names, no empty passwords."""
     pwq = ev["pam"]["pwquality"]
-    site_words = [w.lower() for w in inputs.get("password_policy_site_words") or []]
     badwords = {w.lower() for w in pwq["badwords"]}
-    reasons = []
-    if not pwq["present"]:
-        reasons.append("pam_pwquality is not on the password stack")
-    else:
-        if not pwq["dictcheck"]:
-            reasons.append("pwquality dictcheck is off")
-        if not pwq["usercheck"]:
-            reasons.append("pwquality usercheck is off")
-        missing = sorted(set(site_words) - badwords)
-        if missing:
-            reasons.append(f"site words not refused (pwquality badwords): {', '.join(missing)}")
+    reasons = pwquality_guessing_faults(pwq, inputs.get("password_policy_site_words") or [])
     if not ev["pam"]["cracklib_dictionary"]:
         reasons.append("no cracklib dictionary: the dictionary check cannot work")
     report = _account_report(ev, inputs)

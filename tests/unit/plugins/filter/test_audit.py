@@ -116,3 +116,46 @@ def test_account_report_filter_refuses_an_owner_list():
 def test_account_report_filter_refuses_excluded_as_a_string():
     with pytest.raises(AnsibleFilterError, match="excluded must be a list"):
         audit.account_report(RESULT["evidence"]["accounts"], {}, "breakglass")
+
+
+ENFORCED_PAM = {
+    "pwquality": dict(
+        RESULT["evidence"]["pam"]["pwquality"],
+        present=True,
+        enforce_for_root=True,
+        badwords=["NTNU"],
+    ),
+    "pwhistory": {"present": True, "remember": 3, "enforce_for_root": True, "conf_read": False},
+}
+
+
+def test_password_policy_faults_of_an_enforcing_stack_are_none():
+    assert audit.password_policy_faults(ENFORCED_PAM, 8, 3, ["ntnu"]) == []
+
+
+def test_password_policy_faults_of_a_fresh_host_name_both_missing_modules():
+    assert audit.password_policy_faults(RESULT["evidence"]["pam"], 8, 3) == [
+        "pam_pwquality is not on the password stack (common-password)",
+        "pam_pwhistory is not on the password stack (common-password)",
+    ]
+
+
+def test_password_policy_faults_hold_the_stack_to_a_stricter_policy():
+    assert audit.password_policy_faults(ENFORCED_PAM, 12, 5, ["ntnu", "moe"]) == [
+        "pwquality accepts passwords of 8 characters"
+        " (minlen 8, dcredit 0, ucredit 0, lcredit 0, ocredit 0), below 12",
+        "site words not refused (pwquality badwords): moe",
+        "pwhistory remember is 3, below 5",
+    ]
+
+
+def test_password_policy_faults_require_root_to_be_held_to_the_policy():
+    pam = dict(ENFORCED_PAM, pwquality=dict(ENFORCED_PAM["pwquality"], enforce_for_root=False))
+    assert audit.password_policy_faults(pam, 8, 3) == [
+        "pwquality does not enforce the policy for root"
+    ]
+
+
+def test_password_policy_faults_refuse_another_evidence_area():
+    with pytest.raises(AnsibleFilterError, match="expected the pam evidence area"):
+        audit.password_policy_faults({"error": "boom"}, 8, 3)
