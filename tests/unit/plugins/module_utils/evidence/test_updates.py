@@ -18,13 +18,12 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages
 
 DPKG_KEY = " ".join(DPKG_QUERY_ARGV)
 APT_CONFIG_KEY = "apt-config dump"
-SIMULATE_KEY = "apt-get -s -o Debug::NoLocking=true upgrade"
 TIMER_ENABLED_KEY = "systemctl is-enabled apt-daily-upgrade.timer"
 TIMER_ACTIVE_KEY = "systemctl is-active apt-daily-upgrade.timer"
 
-DPKG_OUTPUT = (
-    "apt\t2.6.1\tinstall ok installed\nunattended-upgrades\t2.9.1+nmu3\tinstall ok installed\n"
-)
+INSTALLED = ["adduser", "apt", "libc-bin", "libssl3", "localtool", "pinned", "unattended-upgrades"]
+DPKG_OUTPUT = "".join(f"{name}\t1\tinstall ok installed\n" for name in INSTALLED)
+POLICY_KEY = "apt-cache policy " + " ".join(sorted(INSTALLED))
 
 # `apt-config dump` on Debian 12 with /etc/apt/apt.conf.d/20auto-upgrades (trimmed).
 APT_CONFIG_OUTPUT = """\
@@ -44,36 +43,76 @@ Unattended-Upgrade::Origins-Pattern "";
 Unattended-Upgrade::Origins-Pattern:: "origin=Debian,codename=${distro_codename},label=Debian";
 """
 
-# `apt-get -s -o Debug::NoLocking=true upgrade` on Debian 12 with one point-release
-# update, one security update (in both archives) and one new dependency.
-SIMULATE_OUTPUT = """\
-NOTE: This is only a simulation!
-      apt-get needs root privileges for real execution.
-      Keep also in mind that locking is deactivated,
-      so don't depend on the relevance to the real current situation!
-Reading package lists...
-Building dependency tree...
-Reading state information...
-Calculating upgrade...
-The following NEW packages will be installed:
-  linux-image-6.1.0-28-amd64
-The following packages will be upgraded:
-  libc-bin openssl
-2 upgraded, 1 newly installed, 0 to remove and 0 not upgraded.
-Inst libc-bin [2.36-9+deb12u7] (2.36-9+deb12u9 Debian:12.9/stable [amd64]) []
-Inst openssl [3.0.14-1~deb12u2] (3.0.15-1~deb12u1 Debian:12.9/stable, Debian-Security:12/stable-security [amd64])
-Inst linux-image-6.1.0-28-amd64 (6.1.119-1 Debian-Security:12/stable-security [amd64])
-Conf libc-bin (2.36-9+deb12u9 Debian:12.9/stable [amd64])
-Conf openssl (3.0.15-1~deb12u1 Debian:12.9/stable, Debian-Security:12/stable-security [amd64])
-Conf linux-image-6.1.0-28-amd64 (6.1.119-1 Debian-Security:12/stable-security [amd64])
-"""  # noqa: E501 - apt's lines are long
+# `apt-cache policy` on Debian 12 with the security archive added (adduser, apt and
+# libssl3 recorded on a test host; the point-release update of libc-bin, the local
+# package and the pinned downgrade are written in the same format).
+POLICY_OUTPUT = """\
+adduser:
+  Installed: 3.134
+  Candidate: 3.134
+  Version table:
+ *** 3.134 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
+apt:
+  Installed: 2.6.1
+  Candidate: 2.6.2
+  Version table:
+     2.6.2 500
+        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages
+ *** 2.6.1 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
+libc-bin:
+  Installed: 2.36-9+deb12u7
+  Candidate: 2.36-9+deb12u9
+  Version table:
+     2.36-9+deb12u9 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+ *** 2.36-9+deb12u7 100
+        100 /var/lib/dpkg/status
+libssl3:
+  Installed: 3.0.20-1~deb12u2
+  Candidate: 3.0.22-1~deb12u2
+  Version table:
+     3.0.22-1~deb12u2 500
+        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages
+ *** 3.0.20-1~deb12u2 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
+     3.0.17-1~deb12u2 500
+        500 http://deb.debian.org/debian bookworm-updates/main amd64 Packages
+localtool:
+  Installed: 1.0
+  Candidate: (none)
+  Version table:
+ *** 1.0 100
+        100 /var/lib/dpkg/status
+pinned:
+  Installed: 2.0
+  Candidate: 1.0
+  Version table:
+ *** 2.0 100
+        100 /var/lib/dpkg/status
+     1.0 1001
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+unattended-upgrades:
+  Installed: 2.9.1+nmu3
+  Candidate: 2.9.1+nmu3
+  Version table:
+ *** 2.9.1+nmu3 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
+"""
 
 UP_TO_DATE_OUTPUT = """\
-Reading package lists...
-Building dependency tree...
-Reading state information...
-Calculating upgrade...
-0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.
+apt:
+  Installed: 2.6.1
+  Candidate: 2.6.1
+  Version table:
+ *** 2.6.1 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+        100 /var/lib/dpkg/status
 """
 
 
@@ -82,7 +121,7 @@ def _host(**overrides) -> RecordedHost:
     commands = {
         DPKG_KEY: DPKG_OUTPUT,
         APT_CONFIG_KEY: APT_CONFIG_OUTPUT,
-        SIMULATE_KEY: SIMULATE_OUTPUT,
+        POLICY_KEY: POLICY_OUTPUT,
         TIMER_ENABLED_KEY: "enabled\n",
         TIMER_ACTIVE_KEY: "active\n",
     }
@@ -95,7 +134,7 @@ def test_collect_reports_unattended_upgrades_installed():
 
 
 def test_collect_reports_unattended_upgrades_missing():
-    host = _host(commands={DPKG_KEY: "apt\t2.6.1\tinstall ok installed\n"})
+    host = _host(commands={DPKG_KEY: DPKG_OUTPUT.replace("unattended-upgrades", "other")})
     assert updates.collect(host)["unattended_upgrades_installed"] is False
 
 
@@ -136,28 +175,44 @@ def test_collect_reports_enabled_but_stopped_upgrade_timer_as_not_enabled():
     assert updates.collect(host)["upgrade_timer_enabled"] is False
 
 
-def test_parse_simulated_upgrade_reads_package_versions_and_origin():
-    assert updates.parse_simulated_upgrade(SIMULATE_OUTPUT)[0] == {
-        "package": "libc-bin",
-        "current": "2.36-9+deb12u7",
-        "candidate": "2.36-9+deb12u9",
-        "origin": "Debian:12.9/stable",
-        "security": False,
+def test_parse_policy_lists_packages_whose_candidate_is_newer():
+    pending = updates.parse_policy(POLICY_OUTPUT)
+    assert [item["package"] for item in pending] == ["apt", "libc-bin", "libssl3"]
+
+
+def test_parse_policy_reads_versions_and_the_candidates_sources():
+    assert updates.parse_policy(POLICY_OUTPUT)[2] == {
+        "package": "libssl3",
+        "current": "3.0.20-1~deb12u2",
+        "candidate": "3.0.22-1~deb12u2",
+        "origin": "http://deb.debian.org/debian-security bookworm-security/main",
+        "security": True,
     }
 
 
-def test_parse_simulated_upgrade_marks_update_from_security_archive():
-    pending = updates.parse_simulated_upgrade(SIMULATE_OUTPUT)
-    assert pending[1]["origin"] == "Debian:12.9/stable, Debian-Security:12/stable-security"
-    assert pending[1]["security"] is True
+def test_parse_policy_marks_a_point_release_update_as_not_security():
+    libc = updates.parse_policy(POLICY_OUTPUT)[1]
+    assert (libc["origin"], libc["security"]) == (
+        "http://deb.debian.org/debian bookworm/main",
+        False,
+    )
 
 
-def test_parse_simulated_upgrade_reports_new_package_without_current_version():
-    assert updates.parse_simulated_upgrade(SIMULATE_OUTPUT)[2]["current"] is None
+def test_parse_policy_leaves_out_local_packages_and_pinned_downgrades():
+    names = {item["package"] for item in updates.parse_policy(POLICY_OUTPUT)}
+    assert not names & {"localtool", "pinned", "adduser"}
 
 
-def test_parse_simulated_upgrade_ignores_conf_lines():
-    assert len(updates.parse_simulated_upgrade(SIMULATE_OUTPUT)) == 3
+def test_parse_policy_of_a_security_update_also_in_the_stable_archive_is_security():
+    text = POLICY_OUTPUT.replace(
+        "        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages\n"
+        " *** 2.6.1",
+        "        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages\n"
+        "        500 http://deb.debian.org/debian bookworm/main amd64 Packages\n"
+        " *** 2.6.1",
+    )
+    apt = updates.parse_policy(text)[0]
+    assert apt["origin"].count(", ") == 1 and apt["security"] is True
 
 
 def test_is_security_origin_matches_local_security_codename():
@@ -168,23 +223,31 @@ def test_collect_counts_pending_security_updates():
     assert updates.collect(_host())["pending_security"] == 2
 
 
+def test_collect_asks_apt_about_every_installed_package_in_one_command():
+    assert [item["package"] for item in updates.collect(_host())["pending"]] == [
+        "apt",
+        "libc-bin",
+        "libssl3",
+    ]
+
+
 def test_collect_reports_nothing_pending_on_up_to_date_host():
-    evidence = updates.collect(_host(commands={SIMULATE_KEY: UP_TO_DATE_OUTPUT}))
+    evidence = updates.collect(_host(commands={POLICY_KEY: UP_TO_DATE_OUTPUT}))
     assert (evidence["pending"], evidence["pending_security"], evidence["error"]) == ([], 0, None)
 
 
-def test_collect_reports_apt_get_failure_as_error():
+def test_collect_reports_apt_cache_failure_as_error():
     stderr = (
         "E: The package lists or status file could not be parsed or opened.\n"
         "E: Unable to parse package file /var/lib/apt/lists/deb.debian.org_debian_dists_"
         "bookworm_main_binary-amd64_Packages (1)\n"
     )
-    host = _host(commands={SIMULATE_KEY: Result(100, "Reading package lists...\n", stderr)})
+    host = _host(commands={POLICY_KEY: Result(100, "", stderr)})
     assert updates.collect(host)["error"] == stderr.strip()
 
 
-def test_collect_still_reports_configuration_when_apt_get_fails():
-    host = _host(commands={SIMULATE_KEY: Result(100, "", "E: Could not open lock file")})
+def test_collect_still_reports_configuration_when_apt_cache_fails():
+    host = _host(commands={POLICY_KEY: Result(100, "", "E: Could not open lock file")})
     evidence = updates.collect(host)
     assert (evidence["pending"], evidence["auto_upgrade_enabled"]) == ([], True)
 
@@ -218,7 +281,7 @@ def test_collect_on_host_without_apt_tools_reports_everything_off():
         "pending_security": 0,
         "reboot_required": False,
         "reboot_packages": [],
-        "error": "apt-get: not found",
+        "error": "dpkg-query listed no installed packages",
     }
 
 
