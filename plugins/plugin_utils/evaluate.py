@@ -247,26 +247,40 @@ def _declared_ports(inputs: dict) -> set[tuple[str, int]]:
     return declared
 
 
+def _port_text(proto: str, low: int, high: int) -> str:
+    return f"{low}/{proto}" if low == high else f"{low}-{high}/{proto}"
+
+
 def firewall_review(firewall: dict, listening: list[dict], inputs: dict) -> dict:
-    """The periodic rule review: listening sockets, open ports and declared services."""
+    """The periodic rule review: listening sockets, open ports and declared services.
+
+    An open range (``port`` to ``port_end``) is declared only when each of its ports is.
+    """
     declared = _declared_ports(inputs)
     exposed = [s for s in listening if not s["loopback"]]
     listening_ports = {(s["proto"], s["port"]) for s in exposed}
-    open_ports = {(p["proto"], p["port"]) for p in firewall["open_ports"]}
+    open_ranges = {
+        (p["proto"], p["port"], p.get("port_end", p["port"])) for p in firewall["open_ports"]
+    }
     frontends = firewall["other_frontends"]
     return {
         "declared": sorted(f"{port}/{proto}" for proto, port in declared),
         "listening": sorted(
             f"{s['port']}/{s['proto']} {s['address']} ({s['process'] or '?'})" for s in exposed
         ),
-        "open_ports": sorted(f"{port}/{proto}" for proto, port in open_ports),
+        "open_ports": sorted(_port_text(*entry) for entry in open_ranges),
         "undeclared_listeners": sorted(
             f"{port}/{proto}" for proto, port in listening_ports - declared
         ),
         "declared_without_listener": sorted(
             f"{port}/{proto}" for proto, port in declared - listening_ports
         ),
-        "open_not_declared": sorted(f"{port}/{proto}" for proto, port in open_ports - declared),
+        "open_not_declared": sorted(
+            _port_text(proto, low, high)
+            for proto, low, high in open_ranges
+            if sum(1 for name, port in declared if name == proto and low <= port <= high)
+            < high - low + 1
+        ),
         "foreign_rules": sorted(frontends["foreign_tables"])
         + (["ufw"] if frontends["ufw"] else [])
         + (["firewalld"] if frontends["firewalld"] else [])

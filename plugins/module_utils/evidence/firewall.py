@@ -32,6 +32,9 @@ IPTABLES_LEGACY_ARGV = ["iptables-legacy-save"]
 # A port range up to this size is listed port by port; a wider one as port..port_end.
 MAX_EXPANDED_RANGE = 64
 
+# Connection-tracking states of packets that belong to a connection already let in.
+_TRACKED_STATES = frozenset({"established", "related"})
+
 # How deep jump/goto chains are followed (nftables itself allows 16 levels).
 MAX_JUMP_DEPTH = 16
 
@@ -84,6 +87,9 @@ class _Context(NamedTuple):
 
     ports: list[_PortRange] | None
     sources: list[str]
+
+
+_EVERY_PORT = 1, 65535
 
 
 def parse_ruleset(text: str) -> list[dict] | None:
@@ -385,8 +391,9 @@ class _Walker:
     ) -> None:
         """Apply one verdict (accept, jump, goto) under the rule's conditions."""
         if "accept" in verdict:
-            if ports:
-                self._record(chain, ports, sources)
+            if ports is None:  # no port condition: every port of both protocols
+                ports = [_PortRange(proto, *_EVERY_PORT) for proto in ("tcp", "udp")]
+            self._record(chain, ports, sources)
             return
         for kind in ("jump", "goto"):
             target = verdict.get(kind)
@@ -422,12 +429,18 @@ class _Walker:
                     sources.extend(_sources(right))
                 elif key in (("meta", "iifname"), ("meta", "iif")) and positive and right == "lo":
                     return  # loopback traffic only: nothing is open to the network
+                elif key is not None and key[0] in ("icmp", "icmpv6"):
+                    return  # ICMP only: no port is open
+                elif key == ("ct", "state") and positive and _tracked_only(right):
+                    return  # packets of connections already let in: opens nothing new
                 continue
             vmap = statement.get("vmap")
             if isinstance(vmap, dict):
                 self._vmap(chain, vmap, context, ports, sources, protos, stack)
                 return
             if {"accept", "jump", "goto"} & set(statement):
+                if ports is None and protos != ["tcp", "udp"]:  # none for meta l4proto icmp
+                    ports = [_PortRange(proto, *_EVERY_PORT) for proto in protos]
                 effective = _intersect(context.ports, ports)
                 self._verdict(chain, statement, effective, sources or context.sources, stack)
                 return
@@ -463,7 +476,7 @@ class _Walker:
 
 
 def _match_key(left: Any) -> tuple[str, str] | None:
-    """(protocol, field) of a payload, or ("meta", key) of a meta expression."""
+    """(protocol, field) of a payload; ("meta", key) or ("ct", key) of a meta or ct expression."""
     if not isinstance(left, dict):
         return None
     payload = left.get("payload")
@@ -472,7 +485,18 @@ def _match_key(left: Any) -> tuple[str, str] | None:
     meta = left.get("meta")
     if isinstance(meta, dict):
         return ("meta", str(meta.get("key")))
+    conntrack = left.get("ct")
+    if isinstance(conntrack, dict):
+        return ("ct", str(conntrack.get("key")))
     return None
+
+
+def _tracked_only(value: Any) -> bool:
+    """Whether a ``ct state`` match names only states of connections already let in."""
+    if isinstance(value, dict) and isinstance(value.get("set"), list):
+        value = value["set"]
+    states = set(value) if isinstance(value, list) else {value}
+    return bool(states) and states <= _TRACKED_STATES
 
 
 def open_ports(ruleset: list[dict]) -> list[dict]:

@@ -335,6 +335,30 @@ def test_declared_service_is_not_flagged(hardened):
     assert verdict("MOE-15", hardened, inputs)["status"] == "pass"
 
 
+def test_wide_open_range_fails_as_a_range(hardened):
+    hardened["firewall"]["open_ports"] = [
+        {"proto": "tcp", "port": 1, "port_end": 65535, "sources": ["10.0.0.0/8"], "table": "f"}
+    ]
+    result = verdict("MOE-15", hardened)
+    assert result["reasons"] == ["firewall opens undeclared port 1-65535/tcp"]
+    assert result["evidence"]["review"]["open_ports"] == ["1-65535/tcp"]
+
+
+def test_range_is_declared_only_when_each_of_its_ports_is(hardened):
+    hardened["firewall"]["open_ports"] = [
+        {"proto": "udp", "port": 60000, "port_end": 60001, "sources": [], "table": "f"}
+    ]
+    one = {"firewall_services": [{"name": "mosh", "port": 60000, "proto": "udp"}]}
+    both = {
+        "firewall_services": one["firewall_services"]
+        + [{"name": "m2", "port": 60001, "proto": "udp"}]
+    }
+    assert verdict("MOE-15", hardened, one)["reasons"] == [
+        "firewall opens undeclared port 60000-60001/udp"
+    ]
+    assert verdict("MOE-15", hardened, both)["status"] == "pass"
+
+
 def test_active_waiver_turns_a_failure_into_waived(fresh):
     waiver = {
         "control": "MOE-16",

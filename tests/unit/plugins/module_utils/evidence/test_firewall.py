@@ -166,6 +166,7 @@ def meta(key: str) -> dict:
 
 
 TCP_DPORT = payload("tcp", "dport")
+CT_STATE = {"ct": {"key": "state"}}
 UDP_DPORT = payload("udp", "dport")
 ACCEPT = {"accept": None}
 DROP = {"drop": None}
@@ -417,6 +418,71 @@ def test_ports_in_chains_on_other_hooks_are_not_open():
         rule("inet", "filter", "output", match(TCP_DPORT, 443), ACCEPT),
     )
     assert collect_from(listing)["open_ports"] == []
+
+
+EVERY_PORT = [("tcp", 1, 65535), ("udp", 1, 65535)]
+
+
+def ranges_of(evidence: dict) -> list[tuple]:
+    return [(e["proto"], e["port"], e.get("port_end", e["port"])) for e in evidence["open_ports"]]
+
+
+def test_accept_without_any_condition_opens_every_port():
+    assert ranges_of(collect_from(filter_input(rule("inet", "filter", "input", ACCEPT)))) == (
+        EVERY_PORT
+    )
+
+
+def test_accept_of_a_source_without_a_port_opens_every_port_to_that_source():
+    listing = filter_input(
+        rule("inet", "filter", "input", match(payload("ip", "saddr"), "198.51.100.7"), ACCEPT)
+    )
+    evidence = collect_from(listing)
+    assert ranges_of(evidence) == EVERY_PORT
+    assert {tuple(e["sources"]) for e in evidence["open_ports"]} == {("198.51.100.7",)}
+
+
+def test_accept_of_new_connections_opens_every_port():
+    listing = filter_input(rule("inet", "filter", "input", match(CT_STATE, "new", "in"), ACCEPT))
+    assert ranges_of(collect_from(listing)) == EVERY_PORT
+
+
+def test_accept_of_established_and_related_opens_nothing():
+    listing = filter_input(
+        rule("inet", "filter", "input", match(CT_STATE, ["established", "related"], "in"), ACCEPT),
+        rule("inet", "filter", "input", match(CT_STATE, {"set": ["related"]}, "in"), ACCEPT),
+    )
+    assert collect_from(listing)["open_ports"] == []
+
+
+def test_accept_of_icmp_opens_nothing():
+    listing = filter_input(
+        rule("inet", "filter", "input", match(payload("icmp", "type"), "echo-request"), ACCEPT),
+        rule("inet", "filter", "input", match(meta("l4proto"), "ipv6-icmp"), ACCEPT),
+    )
+    assert collect_from(listing)["open_ports"] == []
+
+
+def test_accept_of_one_protocol_without_a_port_opens_its_every_port():
+    listing = filter_input(rule("inet", "filter", "input", match(meta("l4proto"), "tcp"), ACCEPT))
+    assert ranges_of(collect_from(listing)) == [("tcp", 1, 65535)]
+
+
+def test_jump_of_a_source_to_a_chain_that_accepts_all_opens_every_port_to_it():
+    listing = filter_input(
+        chain("inet", "filter", "trusted"),
+        rule(
+            "inet",
+            "filter",
+            "input",
+            match(payload("ip", "saddr"), "@office_v4"),
+            {"jump": {"target": "trusted"}},
+        ),
+        rule("inet", "filter", "trusted", ACCEPT),
+    )
+    evidence = collect_from(listing)
+    assert ranges_of(evidence) == EVERY_PORT
+    assert evidence["open_ports"][0]["sources"] == ["@office_v4"]
 
 
 def test_small_port_range_is_expanded():
