@@ -372,6 +372,11 @@ def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
         reasons.append(
             "package lists are not refreshed automatically (APT::Periodic::Update-Package-Lists)"
         )
+    if not up["error"] and not up["security_sources"]:
+        reasons.append(
+            "apt has no security archive among its package lists: security updates cannot "
+            "arrive (add the release's -security suite to the sources and refresh the lists)"
+        )
     if up["pending_security"]:
         names = sorted(p["package"] for p in up["pending"] if p["security"])
         reasons.append(f"{up['pending_security']} security update(s) pending: {', '.join(names)}")
@@ -385,6 +390,7 @@ def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
         for key in (
             "unattended_upgrades_installed",
             "auto_upgrade_enabled",
+            "security_sources",
             "pending_security",
             "reboot_required",
         )

@@ -1,11 +1,13 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Evidence for MOE-17 (patching): automatic upgrades, pending updates, reboot state."""
+"""Evidence for MOE-17 (patching): automatic upgrades, the archives apt knows (the security
+ones among them), pending updates, reboot state."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
@@ -16,7 +18,8 @@ AREA = "updates"
 
 APT_CONFIG_ARGV = ["apt-config", "dump"]
 POLICY_ARGV = ["apt-cache", "policy"]
-"""Followed by the installed packages' names: their installed and candidate versions."""
+"""Alone: the package files apt has (its sources). Followed by package names: their
+installed and candidate versions."""
 UPGRADE_TIMER = "apt-daily-upgrade.timer"
 REBOOT_REQUIRED = "/run/reboot-required"
 REBOOT_REQUIRED_PKGS = "/run/reboot-required.pkgs"
@@ -25,6 +28,9 @@ _CONFIG_LINE = re.compile(r'^(?P<key>\S+)\s+"(?P<value>.*)";\s*$')
 # In the version table of `apt-cache policy`: " *** VERSION PRIORITY" marks the installed
 # version, "     VERSION PRIORITY" the others, newest first; under each version, its
 # sources as "        PRIORITY URI SUITE/COMPONENT ARCH Packages" (or the dpkg status file).
+# Under "Package files:": " PRIORITY URI SUITE/COMPONENT ARCH Packages", then
+# "     release v=12,o=Debian,a=...,n=bookworm-security,l=Debian-Security,...".
+_PACKAGE_FILE_LINE = re.compile(r"^ *-?\d+ (?P<source>\S+(?: \S+)?)(?: \S+ Packages)?$")
 _VERSION_LINE = re.compile(r"^ (?:\*\*\*| {3}) (?P<version>\S+) -?\d+$")
 _SOURCE_LINE = re.compile(r"^ {8}-?\d+ (?P<source>.+?)(?: \S+ Packages)?$")
 
@@ -50,14 +56,33 @@ def is_security_origin(origin: str) -> bool:
     return "-security" in origin or "Debian-Security" in origin
 
 
-def parse_policy(text: str) -> list[dict]:
+def parse_package_files(text: str) -> list[dict]:
+    """The package files of ``apt-cache policy`` (no names): ``source`` (``URI SUITE/COMPONENT``)
+    and ``release`` (apt's release line, e.g. ``v=12,o=Debian,...,l=Debian-Security``).
+
+    The dpkg status file is left out: it is not a source.
+    """
+    files: list[dict] = []
+    for line in text.split("Pinned packages:")[0].splitlines():
+        source = _PACKAGE_FILE_LINE.match(line)
+        if source:
+            files.append({"source": source.group("source"), "release": ""})
+        elif line.strip().startswith("release ") and files:
+            files[-1]["release"] = line.strip()[len("release ") :]
+    return [item for item in files if not item["source"].startswith("/")]
+
+
+def parse_policy(text: str, security_sources: Iterable[str] = ()) -> list[dict]:
     """Pending upgrades from ``apt-cache policy NAME...``: installed packages whose candidate
     version is newer than the installed one (listed above it in the version table).
 
     This is what an upgrade would bring, including updates ``apt-get upgrade`` keeps back;
     ``origin`` lists the candidate's sources (``URI SUITE/COMPONENT``), comma-separated.
+    An update is a security one when a source's name says so or the source is one of
+    ``security_sources`` (known by its release label, e.g. a mirror).
     Packages not installed or without a candidate are left out.
     """
+    security_sources = set(security_sources)
     pending = []
     for block in re.split(r"\n(?=\S)", text):
         lines = block.splitlines()
@@ -82,14 +107,16 @@ def parse_policy(text: str) -> list[dict]:
             continue
         if versions.index(candidate) > versions.index(current):
             continue  # a pinned older candidate is a downgrade, not a pending update
-        origin = ", ".join(sources.get(candidate, []))
+        origins = sources.get(candidate, [])
         pending.append(
             {
                 "package": lines[0][:-1],
                 "current": current,
                 "candidate": candidate,
-                "origin": origin,
-                "security": is_security_origin(origin),
+                "origin": ", ".join(origins),
+                "security": any(
+                    is_security_origin(origin) or origin in security_sources for origin in origins
+                ),
             }
         )
     return pending
@@ -122,6 +149,13 @@ def collect(host: HostReader) -> dict:
     packages = installed_packages(host)
     config = host.run(APT_CONFIG_ARGV)
     settings = parse_apt_config(config.out) if config.rc == 0 else {}
+    sources = host.run(POLICY_ARGV)
+    package_files = parse_package_files(sources.out) if sources.rc == 0 else []
+    security_sources = [
+        item["source"]
+        for item in package_files
+        if is_security_origin(f"{item['source']} {item['release']}")
+    ]
     error: str | None = None
     pending: list[dict] = []
     if not packages:
@@ -130,7 +164,7 @@ def collect(host: HostReader) -> dict:
         # Reads apt's binary cache only: a simulated upgrade costs ten times more per host.
         policy = host.run(POLICY_ARGV + sorted(packages))
         if policy.rc == 0:
-            pending = parse_policy(policy.out)
+            pending = parse_policy(policy.out, security_sources)
         else:
             error = policy.err.strip() or f"apt-cache policy exited with {policy.rc}"
     reboot_required = (
@@ -143,6 +177,8 @@ def collect(host: HostReader) -> dict:
             settings, "APT::Periodic::Update-Package-Lists"
         ),
         "upgrade_timer_enabled": timer_enabled(host, UPGRADE_TIMER),
+        "sources": [item["source"] for item in package_files],
+        "security_sources": security_sources,
         "pending": pending,
         "pending_security": sum(1 for item in pending if item["security"]),
         "reboot_required": reboot_required,

@@ -359,6 +359,66 @@ def test_range_is_declared_only_when_each_of_its_ports_is(hardened):
     assert verdict("MOE-15", hardened, both)["status"] == "pass"
 
 
+SECURITY = "http://deb.debian.org/debian-security bookworm-security/main"
+
+
+@pytest.fixture
+def patched(fresh: dict) -> dict:
+    """The fresh host's evidence with automatic security updates set up and nothing pending."""
+    ev = copy.deepcopy(fresh)
+    ev["updates"].update(
+        unattended_upgrades_installed=True,
+        auto_upgrade_enabled=True,
+        package_lists_update_enabled=True,
+        sources=["http://deb.debian.org/debian bookworm/main", SECURITY],
+        security_sources=[SECURITY],
+    )
+    return ev
+
+
+def test_patched_host_passes_patching(patched):
+    result = verdict("MOE-17", patched)
+    assert (result["status"], result["evidence"]["security_sources"]) == ("pass", [SECURITY])
+
+
+def test_host_without_a_security_archive_fails_patching(patched):
+    patched["updates"]["security_sources"] = []
+    assert verdict("MOE-17", patched)["reasons"] == [
+        "apt has no security archive among its package lists: security updates cannot arrive "
+        "(add the release's -security suite to the sources and refresh the lists)"
+    ]
+
+
+def test_pending_security_update_fails_patching_and_names_the_package(patched):
+    patched["updates"]["pending"] = [
+        {
+            "package": "libssl3",
+            "current": "3.0.20",
+            "candidate": "3.0.22",
+            "origin": SECURITY,
+            "security": True,
+        },
+        {
+            "package": "tzdata",
+            "current": "2026a",
+            "candidate": "2026b",
+            "origin": "",
+            "security": False,
+        },
+    ]
+    patched["updates"]["pending_security"] = 1
+    result = verdict("MOE-17", patched)
+    assert result["reasons"] == ["1 security update(s) pending: libssl3"]
+    assert result["evidence"]["pending"] == ["libssl3 3.0.20 -> 3.0.22", "tzdata 2026a -> 2026b"]
+
+
+def test_unlistable_updates_fail_patching_without_guessing_the_sources(patched):
+    patched["updates"].update(error="E: Could not open lock file", security_sources=[])
+    assert verdict("MOE-17", patched)["reasons"] == [
+        "pending updates could not be listed: E: Could not open lock file"
+    ]
+
+
 def test_active_waiver_turns_a_failure_into_waived(fresh):
     waiver = {
         "control": "MOE-16",

@@ -24,6 +24,21 @@ TIMER_ACTIVE_KEY = "systemctl is-active apt-daily-upgrade.timer"
 INSTALLED = ["adduser", "apt", "libc-bin", "libssl3", "localtool", "pinned", "unattended-upgrades"]
 DPKG_OUTPUT = "".join(f"{name}\t1\tinstall ok installed\n" for name in INSTALLED)
 POLICY_KEY = "apt-cache policy " + " ".join(sorted(INSTALLED))
+SOURCES_KEY = "apt-cache policy"
+
+# `apt-cache policy` on a Debian 12 test host with the security archive added.
+SOURCES_OUTPUT = """\
+Package files:
+ 100 /var/lib/dpkg/status
+     release a=now
+ 500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages
+     release v=12,o=Debian,a=oldstable-security,n=bookworm-security,l=Debian-Security,c=main,b=amd64
+     origin deb.debian.org
+ 500 http://deb.debian.org/debian bookworm/main amd64 Packages
+     release v=12.15,o=Debian,a=oldstable,n=bookworm,l=Debian,c=main,b=amd64
+     origin deb.debian.org
+Pinned packages:
+"""
 
 # `apt-config dump` on Debian 12 with /etc/apt/apt.conf.d/20auto-upgrades (trimmed).
 APT_CONFIG_OUTPUT = """\
@@ -122,6 +137,7 @@ def _host(**overrides) -> RecordedHost:
         DPKG_KEY: DPKG_OUTPUT,
         APT_CONFIG_KEY: APT_CONFIG_OUTPUT,
         POLICY_KEY: POLICY_OUTPUT,
+        SOURCES_KEY: SOURCES_OUTPUT,
         TIMER_ENABLED_KEY: "enabled\n",
         TIMER_ACTIVE_KEY: "active\n",
     }
@@ -215,6 +231,65 @@ def test_parse_policy_of_a_security_update_also_in_the_stable_archive_is_securit
     assert apt["origin"].count(", ") == 1 and apt["security"] is True
 
 
+def test_parse_package_files_reads_sources_and_release_lines_without_dpkg_status():
+    assert updates.parse_package_files(SOURCES_OUTPUT) == [
+        {
+            "source": "http://deb.debian.org/debian-security bookworm-security/main",
+            "release": "v=12,o=Debian,a=oldstable-security,n=bookworm-security,"
+            "l=Debian-Security,c=main,b=amd64",
+        },
+        {
+            "source": "http://deb.debian.org/debian bookworm/main",
+            "release": "v=12.15,o=Debian,a=oldstable,n=bookworm,l=Debian,c=main,b=amd64",
+        },
+    ]
+
+
+def test_collect_lists_the_sources_and_the_security_ones():
+    evidence = updates.collect(_host())
+    assert evidence["sources"] == [
+        "http://deb.debian.org/debian-security bookworm-security/main",
+        "http://deb.debian.org/debian bookworm/main",
+    ]
+    assert evidence["security_sources"] == [
+        "http://deb.debian.org/debian-security bookworm-security/main"
+    ]
+
+
+def test_collect_knows_a_mirrored_security_archive_by_its_release_label():
+    mirrored = SOURCES_OUTPUT.replace(
+        "http://deb.debian.org/debian-security bookworm-security/main",
+        "http://mirror.example.edu.tw/sec stable/main",
+    )
+    evidence = updates.collect(_host(commands={SOURCES_KEY: mirrored}))
+    assert evidence["security_sources"] == ["http://mirror.example.edu.tw/sec stable/main"]
+
+
+def test_collect_marks_an_update_from_a_mirrored_security_archive_as_security():
+    mirror = "http://mirror.example.edu.tw/sec stable/main"
+    host = _host(
+        commands={
+            SOURCES_KEY: SOURCES_OUTPUT.replace(
+                "http://deb.debian.org/debian-security bookworm-security/main", mirror
+            ),
+            POLICY_KEY: POLICY_OUTPUT.replace(
+                "http://deb.debian.org/debian-security bookworm-security/main", mirror
+            ),
+        }
+    )
+    evidence = updates.collect(host)
+    assert [item["package"] for item in evidence["pending"] if item["security"]] == [
+        "apt",
+        "libssl3",
+    ]
+
+
+def test_collect_without_package_lists_has_no_security_source():
+    listing = "Package files:\n 100 /var/lib/dpkg/status\n     release a=now\nPinned packages:\n"
+    evidence = updates.collect(_host(commands={SOURCES_KEY: listing}))
+    assert (evidence["sources"], evidence["security_sources"]) == ([], [])
+
+
 def test_is_security_origin_matches_local_security_codename():
     assert updates.is_security_origin("Edu-Test:1.0/bookworm-security") is True
 
@@ -277,6 +352,8 @@ def test_collect_on_host_without_apt_tools_reports_everything_off():
         "auto_upgrade_enabled": False,
         "package_lists_update_enabled": False,
         "upgrade_timer_enabled": False,
+        "sources": [],
+        "security_sources": [],
         "pending": [],
         "pending_security": 0,
         "reboot_required": False,
