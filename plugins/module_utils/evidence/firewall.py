@@ -385,14 +385,12 @@ class _Walker:
         self,
         chain: tuple[str, str, str],
         verdict: dict,
-        ports: list[_PortRange] | None,
+        ports: list[_PortRange],
         sources: list[str],
         stack: tuple,
     ) -> None:
         """Apply one verdict (accept, jump, goto) under the rule's conditions."""
         if "accept" in verdict:
-            if ports is None:  # no port condition: every port of both protocols
-                ports = [_PortRange(proto, *_EVERY_PORT) for proto in ("tcp", "udp")]
             self._record(chain, ports, sources)
             return
         for kind in ("jump", "goto"):
@@ -439,7 +437,7 @@ class _Walker:
                 self._vmap(chain, vmap, context, ports, sources, protos, stack)
                 return
             if {"accept", "jump", "goto"} & set(statement):
-                if ports is None and protos != ["tcp", "udp"]:  # none for meta l4proto icmp
+                if ports is None:  # no port condition: every port (none for meta l4proto icmp)
                     ports = [_PortRange(proto, *_EVERY_PORT) for proto in protos]
                 effective = _intersect(context.ports, ports)
                 self._verdict(chain, statement, effective, sources or context.sources, stack)
