@@ -25,14 +25,13 @@ REBOOT_REQUIRED = "/run/reboot-required"
 REBOOT_REQUIRED_PKGS = "/run/reboot-required.pkgs"
 
 _CONFIG_LINE = re.compile(r'^(?P<key>\S+)\s+"(?P<value>.*)";\s*$')
-# In the version table of `apt-cache policy`: " *** VERSION PRIORITY" marks the installed
-# version, "     VERSION PRIORITY" the others, newest first; under each version, its
-# sources as "        PRIORITY URI SUITE/COMPONENT ARCH Packages" (or the dpkg status file).
-# Under "Package files:": " PRIORITY URI SUITE/COMPONENT ARCH Packages", then
-# "     release v=12,o=Debian,a=...,n=bookworm-security,l=Debian-Security,...".
-_PACKAGE_FILE_LINE = re.compile(r"^ *-?\d+ (?P<source>\S+(?: \S+)?)(?: \S+ Packages)?$")
+# A source as `apt-cache policy` prints it, under "Package files:" and under each version of
+# a package's version table: "PRIORITY URI SUITE/COMPONENT ARCH Packages" (or the dpkg
+# status file), indented. Under "Package files:" a line "release v=12,o=Debian,...,
+# l=Debian-Security,..." follows each source. In a version table, " *** VERSION PRIORITY"
+# marks the installed version and "     VERSION PRIORITY" the others, newest first.
+_SOURCE_LINE = re.compile(r"^ *-?\d+ (?P<source>\S+(?: \S+)?)(?: \S+ Packages)?$")
 _VERSION_LINE = re.compile(r"^ (?:\*\*\*| {3}) (?P<version>\S+) -?\d+$")
-_SOURCE_LINE = re.compile(r"^ {8}-?\d+ (?P<source>.+?)(?: \S+ Packages)?$")
 
 
 def parse_apt_config(text: str) -> dict[str, str]:
@@ -64,7 +63,7 @@ def parse_package_files(text: str) -> list[dict]:
     """
     files: list[dict] = []
     for line in text.split("Pinned packages:")[0].splitlines():
-        source = _PACKAGE_FILE_LINE.match(line)
+        source = _SOURCE_LINE.match(line)
         if source:
             files.append({"source": source.group("source"), "release": ""})
         elif line.strip().startswith("release ") and files:
