@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Render each role README's variables table from its meta/argument_specs.yml (`make docs`).
+"""Render each role README's variables table from meta/argument_specs.yml and
+meta/input_checks.yml, the two files the input layer checks inputs against (`make docs`).
 
     python scripts/render_role_docs.py          rewrite the tables
     python scripts/render_role_docs.py --check  exit 1 if a table is stale
@@ -19,11 +20,19 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BEGIN = "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml: make docs) -->"
+# `make venv` links the checkout as ansible_collections/edu_tw/hardening under .ansible/.
+sys.path.insert(0, str(REPO_ROOT / ".ansible" / "collections"))
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs  # noqa: E402
+
+BEGIN = (
+    "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml and meta/input_checks.yml:"
+    " make docs) -->"
+)
 END = "<!-- END VARIABLES -->"
+OLD_BEGIN = re.compile(
+    r"<!-- BEGIN VARIABLES \(generated from meta/argument_specs\.yml: make docs\) -->"
+)
 MARKUP = re.compile(r"[CM]\(([^)]*)\)")
 
 
@@ -43,20 +52,32 @@ def _type(option: dict) -> str:
     return f"{kind} of {option['elements']}" if "elements" in option else kind
 
 
-def render_table(spec: dict) -> str:
-    """The markdown table of an entry point's options, in spec order."""
-    rows = ["| variable | type | default | description |", "|---|---|---|---|"]
-    for name, option in spec.get("options", {}).items():
-        default = json.dumps(option.get("default"), ensure_ascii=False).replace("|", "\\|")
-        rows.append(f"| `{name}` | {_type(option)} | `{default}` | {_cell(_description(option))} |")
+def render_table(role_inputs: inputs.RoleInputs) -> str:
+    """The markdown table of the role's inputs (and the keys of list-of-dict inputs), in
+    spec order, with what each accepts."""
+    rows = [
+        "| variable | type | default | accepts | description |",
+        "|---|---|---|---|---|",
+    ]
+    for name, option in role_inputs.options.items():
+        rows.append(_row(role_inputs, name, f"`{name}`", option))
+        for key, sub in (option.get("options") or {}).items():
+            rows.append(_row(role_inputs, f"{name}.{key}", f"`{name}[].{key}`", sub))
     return "\n".join(rows)
 
 
-def render_readme(readme: str, spec: dict) -> str:
+def _row(role_inputs: inputs.RoleInputs, path: str, label: str, option: dict) -> str:
+    default = json.dumps(option.get("default"), ensure_ascii=False).replace("|", "\\|")
+    default = "required" if option.get("required") else f"`{default}`"
+    accepts = _cell(inputs.accepts(role_inputs, path))
+    return f"| {label} | {_type(option)} | {default} | {accepts} | {_cell(_description(option))} |"
+
+
+def render_readme(readme: str, role_inputs: inputs.RoleInputs) -> str:
     """``readme`` with the text between the markers replaced by the table."""
     start = readme.index(BEGIN) + len(BEGIN)
     stop = readme.index(END)
-    return f"{readme[:start]}\n{render_table(spec)}\n{readme[stop:]}"
+    return f"{readme[:start]}\n{render_table(role_inputs)}\n{readme[stop:]}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         readme = readme_path.read_text(encoding="utf-8")
         if BEGIN not in readme:
             continue
-        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["argument_specs"]["main"]
-        rendered = render_readme(readme, spec)
+        rendered = render_readme(readme, inputs.load_role(role.name))
         if rendered != readme:
             stale.append(readme_path.relative_to(REPO_ROOT))
             if not args.check:

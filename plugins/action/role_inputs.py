@@ -1,0 +1,87 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Check the inputs of roles on the controller (documented in modules/role_inputs.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
+
+# Connection plugins over which the host sees the controller in SSH_CONNECTION.
+SSH_CONNECTIONS = frozenset(
+    {"ssh", "ansible.builtin.ssh", "paramiko", "paramiko_ssh", "ansible.builtin.paramiko_ssh"}
+)
+
+
+class ActionModule(ActionBase):
+    """Check, coerce and bound every input of the named roles; fail naming each bad one."""
+
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset({"roles"})
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        _, args = self.validate_argument_spec(
+            argument_spec={"roles": {"type": "list", "elements": "str", "required": True}}
+        )
+        templar = self._templar.copy_with_new_env(available_variables=task_vars)
+        checked: dict[str, dict] = {}
+        errors: list[str] = []
+        loaded = []
+        for role in args["roles"]:
+            try:
+                loaded.append(inputs.load_role(role))
+            except ValueError as exc:
+                raise AnsibleActionFail(f"roles: {exc}") from exc
+        raw = {role.role: self._raw_values(role, task_vars, templar) for role in loaded}
+        # Values first: a refused input stops the run before the host is even read.
+        for role in loaded:
+            errors += inputs.check_inputs(role, raw[role.role], None, rules=False).errors
+        context: dict[str, Any] = {}
+        if not errors and any(role.role in inputs.CONTEXT_ROLES for role in loaded):
+            context = self._connection_context()
+        for role in loaded:
+            values, role_errors = inputs.check_inputs(role, raw[role.role], context)
+            checked[role.role] = values
+            errors += [e for e in role_errors if e not in errors]
+        if errors:
+            result.update(failed=True, msg="; ".join(errors), errors=errors)
+            return result
+        # Reading inputs changes nothing, in check mode too.
+        result.update(changed=False, inputs=checked, context=context)
+        return result
+
+    def _raw_values(self, role: inputs.RoleInputs, task_vars: dict, templar: Any) -> dict:
+        """The role's variables as the play sees them, role defaults where unset, rendered."""
+        defaults_path = inputs.COLLECTION_ROOT / "roles" / role.role / "defaults" / "main.yml"
+        defaults = {}
+        if defaults_path.is_file():
+            defaults = yaml.safe_load(defaults_path.read_text(encoding="utf-8")) or {}
+        raw = {}
+        for name in role.options:
+            if name in task_vars:
+                value = task_vars[name]
+            elif name in defaults:
+                value = defaults[name]
+            else:
+                continue
+            raw[name] = templar.template(value)
+        return raw
+
+    def _connection_context(self) -> dict[str, Any]:
+        """The connection plugin, and the controller's address as the host sees it: read
+        from SSH_CONNECTION of the login (without become), over SSH connections only."""
+        connection = getattr(self._connection, "_load_name", None) or self._connection.transport
+        context = {"connection": connection, "controller_address": ""}
+        if connection not in SSH_CONNECTIONS:
+            return context
+        run = self._low_level_execute_command("printenv SSH_CONNECTION", sudoable=False)
+        if run.get("rc") == 0:
+            context["controller_address"] = inputs.controller_address(run.get("stdout", ""))
+        return context

@@ -1,0 +1,608 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The input layer: every input of a role checked, typed and bounded before a host is touched.
+
+A role's inputs are described in two places that sit side by side in the role:
+
+- ``meta/argument_specs.yml`` (entry point ``main``): type, elements, choices, required
+  keys, defaults: what Ansible's argument specs can say;
+- ``meta/input_checks.yml``: the short table of what a spec cannot say, per input (or
+  ``input.key`` for a key of a list of dicts): ``min``/``max`` bounds (a number, or
+  ``{control: ID, threshold: NAME}`` to take the rule's floor from the control catalogue),
+  ``format`` (one of FORMATS), ``key_format`` (the keys of a free-form dict), ``unique``
+  (a key that must differ between the entries of a list of dicts), ``below`` (another
+  integer input this one must stay under), ``empty_allowed`` (an empty string means "none"
+  and skips the format) and ``max_length``/``max_items``.
+
+:func:`check_inputs` coerces what people type the way Ansible documents it (booleans from
+``yes``/``no``/``true``/``false``/``on``/``off``/``y``/``n``/``t``/``f``/``1``/``0``,
+integers from plain ASCII digits, lists from comma-separated text), refuses everything
+else, refuses a control character in any string, and returns the checked values (prefix
+stripped) with one message per problem, each naming the variable. A role rule (ROLE_RULES)
+adds what depends on the host, such as the firewall's "never lock the controller out".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue
+
+COLLECTION_ROOT = Path(__file__).resolve().parents[2]
+
+BOOLEANS_TRUE = frozenset({"y", "yes", "on", "1", "true", "t"})
+BOOLEANS_FALSE = frozenset({"n", "no", "off", "0", "false", "f"})
+INTEGER = re.compile(r"[+-]?[0-9]{1,64}")
+MAX_LENGTH = 1024
+MAX_ITEMS = 256
+CHECK_KEYS = frozenset(
+    {
+        "min",
+        "max",
+        "format",
+        "key_format",
+        "unique",
+        "below",
+        "empty_allowed",
+        "max_length",
+        "max_items",
+    }
+)
+# Unicode categories that are never part of a value: controls (newline, tab, escape),
+# format characters (bidirectional overrides, zero-width), line and paragraph separators,
+# surrogates, private use and unassigned code points.
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+class Invalid(ValueError):
+    """A value that cannot be accepted; the message says why, without the variable name."""
+
+
+class Format(NamedTuple):
+    """A kind of string: what the docs say it accepts, and the check (returns the value)."""
+
+    description: str
+    check: Callable[[str], str]
+
+
+def _pattern(regex: str, description: str) -> Format:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise Invalid(f"{value!r} is not {description}")
+        return value
+
+    return Format(description, check)
+
+
+def _network(value: str) -> str:
+    """An address or CIDR network that a firewall can use as a source, normalised."""
+    what = f"{value!r} is not an IP address or CIDR network"
+    if not value.isascii():
+        raise Invalid(f"{what} (only ASCII digits are addresses)")
+    if "%" in value:
+        raise Invalid(
+            f"{value!r} is a scoped address (%zone): a firewall source is an address without a zone"
+        )
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise Invalid(what) from None
+    if network.prefixlen == 0:
+        raise Invalid(
+            f"{value!r} is every address: that is no firewall at all; list the networks "
+            "that need access"
+        )
+    if network.version == 6 and (
+        network.network_address.ipv4_mapped is not None
+        or network.subnet_of(ipaddress.IPv6Network("::ffff:0:0/96"))
+    ):
+        raise Invalid(
+            f"{value!r} is an IPv4-mapped IPv6 address, which never appears as a source "
+            "on the wire: give the IPv4 address"
+        )
+    if network.num_addresses == 1:
+        return str(network.network_address)
+    return str(network)
+
+
+def _path(value: str) -> str:
+    if not value.startswith("/"):
+        raise Invalid(f"{value!r} is not an absolute path")
+    if "/../" in f"{value}/":
+        raise Invalid(f"{value!r} climbs out of its directory ('..')")
+    return value
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _word(value: str) -> str:
+    if not value or any(char.isspace() for char in value) or "#" in value:
+        raise Invalid(f"{value!r} is not one word (no spaces, no '#')")
+    return value
+
+
+FORMATS: dict[str, Format] = {
+    "label": _pattern(
+        r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}",
+        "a name of letters, digits, '.', '_' and '-' that starts with a letter or digit "
+        "(at most 63 characters)",
+    ),
+    "account": _pattern(
+        r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?",
+        "an account name (letters, digits, '.', '_', '-', at most 32 characters)",
+    ),
+    "word": Format("one word: no spaces, no '#'", _word),
+    "text": Format("text on one line", _text),
+    "network": Format(
+        "an IP address or CIDR network; not 0.0.0.0/0 or ::/0, not IPv4-mapped IPv6, no %zone",
+        _network,
+    ),
+    "path": Format("an absolute path", _path),
+    "filename": _pattern(
+        r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+        "a plain file name (letters, digits, '.', '_', '-'; no '/'; at most 64 characters)",
+    ),
+    "control_pattern": _pattern(
+        r"[A-Za-z0-9.*?!\[\]-]{1,64}",
+        "a control ID or shell-style pattern such as MOE-12.9.*",
+    ),
+    "host_pattern": _pattern(r"\S{1,512}", "an Ansible host pattern without spaces"),
+}
+"""Every string format a check can name, with what it accepts (shown in the role READMEs)."""
+
+
+class RoleInputs(NamedTuple):
+    """A role's inputs: the entry point's options and the table of further checks."""
+
+    role: str
+    options: dict[str, dict]
+    checks: dict[str, dict]
+
+
+def load_role(role: str, root: Path = COLLECTION_ROOT, entry_point: str = "main") -> RoleInputs:
+    """Read ``roles/<role>/meta/argument_specs.yml`` and ``meta/input_checks.yml``.
+
+    :raises ValueError: when the role or its spec is missing, or the table is inconsistent
+        with the spec (an unknown input, an unknown check or format, an integer or a list
+        without bounds).
+    """
+    meta = root / "roles" / role / "meta"
+    spec_path = meta / "argument_specs.yml"
+    if not spec_path.is_file():
+        raise ValueError(f"edu_tw.hardening has no role {role!r} with an argument spec")
+    specs = yaml.safe_load(spec_path.read_text(encoding="utf-8"))["argument_specs"]
+    options = specs[entry_point].get("options") or {}
+    checks_path = meta / "input_checks.yml"
+    checks = {}
+    if checks_path.is_file():
+        checks = yaml.safe_load(checks_path.read_text(encoding="utf-8")) or {}
+    validate_table(role, options, checks)
+    return RoleInputs(role, options, checks)
+
+
+def _option_at(options: dict, path: str) -> dict | None:
+    name, _, key = path.partition(".")
+    option = options.get(name)
+    if option is None or not key:
+        return option
+    return (option.get("options") or {}).get(key)
+
+
+def _walk(options: dict, prefix: str = ""):
+    for name, option in options.items():
+        yield f"{prefix}{name}", option
+        yield from _walk(option.get("options") or {}, f"{prefix}{name}.")
+
+
+def validate_table(role: str, options: dict, checks: dict) -> None:
+    """Raise ValueError when ``checks`` does not fit ``options`` (a defect of the role)."""
+    where = f"roles/{role}/meta/input_checks.yml"
+    for path, check in checks.items():
+        option = _option_at(options, path)
+        if option is None:
+            raise ValueError(f"{where}: {path} is not an input of the argument spec")
+        unknown = set(check) - CHECK_KEYS
+        if unknown:
+            raise ValueError(f"{where}: {path}: unknown check(s) {', '.join(sorted(unknown))}")
+        for key in ("format", "key_format"):
+            if key in check and check[key] not in FORMATS:
+                raise ValueError(f"{where}: {path}: unknown {key} {check[key]!r}")
+        if "below" in check and check["below"] not in options:
+            raise ValueError(f"{where}: {path}: below names no input {check['below']!r}")
+    for path, option in _walk(options):
+        kinds = {option.get("type", "str"), option.get("elements")}
+        if "int" in kinds and not {"min", "max"} <= set(checks.get(path, {})):
+            raise ValueError(f"{where}: {path} is an integer without min and max bounds")
+        free_dict = option.get("type") == "dict" and not option.get("options")
+        needs_format = (kinds & {"str", "path", "raw"} or free_dict) and "choices" not in option
+        if needs_format and "format" not in checks.get(path, {}):
+            raise ValueError(f"{where}: {path} is a string without a format")
+
+
+def _bound(bound: Any) -> tuple[int, str]:
+    """A bound's number and where it comes from (empty, or the control that sets it)."""
+    if isinstance(bound, dict):
+        control = catalogue.by_id(catalogue.load())[bound["control"]]
+        return int(control["thresholds"][bound["threshold"]]), bound["control"]
+    return int(bound), ""
+
+
+def bounds_text(check: Mapping) -> str:
+    """The accepted range of an integer input, for people."""
+    low, low_source = _bound(check["min"])
+    high, high_source = _bound(check["max"])
+    text = f"{low} to {high}"
+    sources = sorted({s for s in (low_source, high_source) if s})
+    return f"{text} ({', '.join(sources)})" if sources else text
+
+
+def _clean_text(value: str, limit: int) -> str:
+    for char in value:
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES:
+            name = unicodedata.name(char, "a control character")
+            raise Invalid(f"{value!r} contains U+{ord(char):04X} ({name}), which no value may hold")
+    if len(value) > limit:
+        raise Invalid(f"is {len(value)} characters long, more than {limit}")
+    return str(value)
+
+
+def to_bool(value: Any) -> bool:
+    """A boolean the way Ansible documents them; anything else is Invalid."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        if value.lower() in BOOLEANS_TRUE:
+            return True
+        if value.lower() in BOOLEANS_FALSE:
+            return False
+    raise Invalid(f"{value!r} is not a boolean (true/false, yes/no, on/off, y/n, t/f, 1/0)")
+
+
+def to_int(value: Any) -> int:
+    """An integer: a number, or a string of plain ASCII digits; anything else is Invalid."""
+    if isinstance(value, bool):
+        raise Invalid(f"{value!r} is a boolean, not an integer")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and INTEGER.fullmatch(value):
+        return int(value)
+    raise Invalid(f"{value!r} is not an integer (plain ASCII digits)")
+
+
+def to_list(value: Any) -> list:
+    """A list; a string is comma-separated items, as Ansible's own list type splits it."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        return [item.strip(" ") for item in value.split(",")] if value else []
+    raise Invalid(f"{value!r} is not a list")
+
+
+def to_dict(value: Any) -> dict:
+    """A mapping; a string is a JSON object."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            raise Invalid(f"{value!r} is not a JSON object") from None
+        if isinstance(parsed, dict):
+            return parsed
+    raise Invalid(f"{value!r} is not a mapping")
+
+
+class _Checker:
+    """One run of the checks over a role's raw values; collects every problem."""
+
+    def __init__(self, role_inputs: RoleInputs) -> None:
+        self.role = role_inputs
+        self.errors: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def string(self, where: str, value: Any, check: Mapping) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Invalid(f"{value!r} is not a string")
+        text = _clean_text(str(value), int(check.get("max_length", MAX_LENGTH)))
+        if "format" not in check or (text == "" and check.get("empty_allowed")):
+            return text  # a choice, checked by the caller, or an allowed empty string
+        return FORMATS[check["format"]].check(text)
+
+    def integer(self, value: Any, check: Mapping) -> int:
+        number = to_int(value)
+        low, low_source = _bound(check["min"])
+        high, high_source = _bound(check["max"])
+        if number < low:
+            floor = f", the floor of {low_source}" if low_source else ""
+            raise Invalid(f"{number} is below {low}{floor} (accepted: {low} to {high})")
+        if number > high:
+            ceiling = f", the ceiling of {high_source}" if high_source else ""
+            raise Invalid(f"{number} is above {high}{ceiling} (accepted: {low} to {high})")
+        return number
+
+    def scalar(self, where: str, path: str, kind: str, value: Any) -> Any:
+        check = self.role.checks.get(path, {})
+        if isinstance(value, str):
+            _clean_text(value, int(check.get("max_length", MAX_LENGTH)))
+        if kind == "bool":
+            return to_bool(value)
+        if kind == "int":
+            return self.integer(value, check)
+        if kind in ("str", "path", "raw"):
+            return self.string(where, value, check)
+        raise ValueError(f"{path}: type {kind} is not supported by the input layer")
+
+    def value(self, where: str, path: str, option: dict, value: Any) -> Any:
+        """The checked value, or raise Invalid (errors of parts are collected instead)."""
+        kind = option.get("type", "str")
+        check = self.role.checks.get(path, {})
+        if kind == "list":
+            items = to_list(value)
+            if len(items) > int(check.get("max_items", MAX_ITEMS)):
+                raise Invalid(
+                    f"has {len(items)} entries, more than {check.get('max_items', MAX_ITEMS)}"
+                )
+            result = [
+                self.part(f"{where}[{index}]", path, option, item, option.get("elements", "str"))
+                for index, item in enumerate(items)
+            ]
+            self.unique(where, check, result)
+            return result
+        if kind == "dict":
+            mapping = to_dict(value)
+            if option.get("options"):
+                return self.suboptions(where, path, option["options"], mapping)
+            result = {}
+            for key, item in mapping.items():
+                try:
+                    name = self.string(where, key, {"format": check.get("key_format", "text")})
+                except Invalid as exc:
+                    self.fail(f"{where} key", str(exc))
+                    continue
+                result[name] = self.part(f"{where}[{name!r}]", path, option, item, "str")
+            return result
+        result = self.scalar(where, path, kind, value)
+        if "choices" in option and result not in option["choices"]:
+            choices = ", ".join(str(c) for c in option["choices"])
+            raise Invalid(f"{result!r} is not one of: {choices}")
+        return result
+
+    def part(self, where: str, path: str, option: dict, item: Any, kind: str) -> Any:
+        """An element of a list or a value of a dict; its error is collected, not raised."""
+        try:
+            if kind == "dict":
+                return self.suboptions(where, path, option.get("options") or {}, to_dict(item))
+            result = self.scalar(where, path, kind, item)
+            if "choices" in option and result not in option["choices"]:
+                choices = ", ".join(str(c) for c in option["choices"])
+                raise Invalid(f"{result!r} is not one of: {choices}")
+            return result
+        except Invalid as exc:
+            self.fail(where, str(exc))
+            return None
+
+    def suboptions(self, where: str, path: str, options: dict, mapping: dict) -> dict:
+        result = {}
+        for key in sorted(set(map(str, mapping)) - set(options)):
+            self.fail(where, f"unknown key {key!r} (known: {', '.join(options)})")
+        for name, option in options.items():
+            if name not in mapping or mapping[name] is None:
+                if option.get("required"):
+                    self.fail(f"{where}.{name}", "is required")
+                    continue
+                mapping = {**mapping, name: option.get("default")}
+                if mapping[name] is None:
+                    result[name] = None
+                    continue
+            try:
+                result[name] = self.value(
+                    f"{where}.{name}", f"{path}.{name}", option, mapping[name]
+                )
+            except Invalid as exc:
+                self.fail(f"{where}.{name}", str(exc))
+        return result
+
+    def unique(self, where: str, check: Mapping, items: list) -> None:
+        key = check.get("unique")
+        if not key:
+            return
+        seen = [item.get(key) for item in items if isinstance(item, dict)]
+        for value in sorted({v for v in seen if v is not None and seen.count(v) > 1}):
+            self.fail(where, f"the {key} {value!r} is declared more than once")
+
+
+def _short(role: str, name: str) -> str:
+    prefix = f"{role}_"
+    return name[len(prefix) :] if name.startswith(prefix) else name
+
+
+class Checked(NamedTuple):
+    """The checked values of a role (prefix stripped) and every problem found."""
+
+    values: dict[str, Any]
+    errors: list[str]
+
+
+def check_inputs(
+    role_inputs: RoleInputs,
+    raw: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    rules: bool = True,
+) -> Checked:
+    """Check a role's raw values (``raw`` maps full variable names to values; a missing one
+    takes the spec's default). ``context`` is what the action read about the connection
+    (``connection``, ``controller_address``), for the role's rule, which runs when
+    ``rules`` is true and the values themselves are valid."""
+    checker = _Checker(role_inputs)
+    values: dict[str, Any] = {}
+    for name, option in role_inputs.options.items():
+        value = raw.get(name, option.get("default"))
+        if value is None:
+            if option.get("required"):
+                checker.fail(name, "is required")
+            values[_short(role_inputs.role, name)] = None
+            continue
+        try:
+            values[_short(role_inputs.role, name)] = checker.value(name, name, option, value)
+        except Invalid as exc:
+            checker.fail(name, str(exc))
+    for name, check in role_inputs.checks.items():
+        other = check.get("below")
+        mine = values.get(_short(role_inputs.role, name))
+        theirs = values.get(_short(role_inputs.role, other)) if other else None
+        if isinstance(mine, int) and isinstance(theirs, int) and mine >= theirs:
+            checker.fail(name, f"{mine} must be below {other} ({theirs})")
+    rule = ROLE_RULES.get(role_inputs.role)
+    if rule and rules and not checker.errors:
+        checker.errors += rule(values, dict(context or {}))
+    return Checked(values, checker.errors)
+
+
+# ---------------------------------------------------------------- role rules
+
+
+def _within(address: str, sources: list[str]) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(source, strict=False) for source in sources)
+
+
+def controller_address(ssh_connection: str) -> str:
+    """The controller's address in an ``SSH_CONNECTION`` value as the host sees it ('' when
+    there is none): the zone of a link-local address dropped, IPv4-mapped IPv6 unmapped."""
+    fields = ssh_connection.split()
+    if not fields:
+        return ""
+    try:
+        address = ipaddress.ip_address(fields[0].split("%")[0])
+    except ValueError:
+        return ""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+GUARD_MIN_SECONDS = 30
+
+
+def firewall_lockout(values: dict, context: dict) -> list[str]:
+    """Refuse a firewall whose SSH the operator could not reach (firewall role's rule).
+
+    SSH is open from the management sources and, with ``controller_allowed``, from the
+    controller's address as the host sees it (only known over an SSH connection). Refused,
+    unless ``out_of_band_enabled`` says the controller reaches the host another way: SSH
+    reachable from no source; a controller known to connect from an address that SSH would
+    not admit. The guard may be off (0) only when the controller's address is known and
+    inside the management sources; it may not be shorter than a reconnect needs.
+    """
+    errors = []
+    management = values["management_sources"] or []
+    address = context.get("controller_address") or ""
+    connection = context.get("connection") or "unknown"
+    seen = (
+        f"the controller connects from {address} (SSH_CONNECTION)"
+        if address
+        else f"the controller's address is unknown (connection {connection} carries none)"
+    )
+    guard = values["guard_seconds"]
+    if 0 < guard < GUARD_MIN_SECONDS:
+        errors.append(
+            f"firewall_guard_seconds: {guard} is too short for the controller to reconnect "
+            f"through new rules; give 0 (off) or {GUARD_MIN_SECONDS} to 3600"
+        )
+    if guard == 0 and not (address and _within(address, management)):
+        errors.append(
+            "firewall_guard_seconds: 0 turns the lockout guard off, which is allowed only "
+            f"when the controller is provably inside firewall_management_sources; {seen}"
+        )
+    if values["out_of_band_enabled"]:
+        return errors
+    admits_controller = address and (values["controller_allowed"] or _within(address, management))
+    if not management and not admits_controller:
+        errors.append(
+            "firewall_management_sources: SSH would be reachable from no source "
+            f"({seen}). Declare the management networks, or set "
+            "firewall_out_of_band_enabled: true if the controller reaches this host another way"
+        )
+    elif address and not admits_controller:
+        errors.append(
+            f"firewall_controller_allowed: false, and {address}, the address the controller "
+            "connects from, is in none of firewall_management_sources: this run would lock "
+            "the controller out. Add it to the management sources, or set "
+            "firewall_out_of_band_enabled: true if the controller reaches this host another way"
+        )
+    return errors
+
+
+ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {"firewall": firewall_lockout}
+"""Checks of a role that need more than its values: what the action read of the connection."""
+
+CONTEXT_ROLES = frozenset(ROLE_RULES)
+"""Roles whose check needs the controller's address as the host sees it."""
+
+
+# ---------------------------------------------------------------- documentation
+
+
+BOOLEAN_TEXT = "true/false (also yes/no, on/off, y/n, t/f, 1/0)"
+
+
+def accepts(role_inputs: RoleInputs, path: str) -> str:
+    """What an input (or ``input.key``) accepts, for the role README: the same table that
+    the checks read, so the documentation cannot drift from them."""
+    option = _option_at(role_inputs.options, path) or {}
+    check = role_inputs.checks.get(path, {})
+    kind = option.get("type", "str")
+    parts = []
+    if kind == "list":
+        element = option.get("elements", "str")
+        what = (
+            "mappings with the keys below"
+            if element == "dict"
+            else f"({_scalar_accepts(element, option, check)})"
+        )
+        parts.append(f"a list (also as comma-separated text) of {what}")
+        parts.append(f"at most {check.get('max_items', MAX_ITEMS)} entries")
+        if "unique" in check:
+            parts.append(f"each {check['unique']} once")
+    elif kind == "dict" and not option.get("options"):
+        key = FORMATS[check.get("key_format", "text")].description
+        value = FORMATS[check["format"]].description
+        parts.append(f"a mapping (also as a JSON object) of ({key}) to ({value})")
+    else:
+        parts.append(_scalar_accepts(kind, option, check))
+    if "below" in check:
+        parts.append(f"below {check['below']}")
+    return "; ".join(parts)
+
+
+def _scalar_accepts(kind: str, option: dict, check: Mapping) -> str:
+    if kind == "bool":
+        return BOOLEAN_TEXT
+    if kind == "int":
+        return f"an integer, {bounds_text(check)}"
+    if "choices" in option:
+        return "one of " + ", ".join(str(c) for c in option["choices"])
+    text = FORMATS[check["format"]].description
+    if check.get("empty_allowed"):
+        text += ", or empty for none"
+    if "max_length" in check:
+        text += f", at most {check['max_length']} characters"
+    return text
