@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filters of the firewall role: check its inputs, shape them for the ruleset, review the host."""
+"""Filters of the firewall role: shape its checked inputs for the ruleset, review the host."""
 
 from __future__ import annotations
 
@@ -10,63 +10,6 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import evaluate
-
-MAX_PORT = 65535
-
-
-def _network_error(variable: str, value: Any) -> str | None:
-    """Why ``value`` is not an address or CIDR network, or None when it is one."""
-    try:
-        ipaddress.ip_network(str(value), strict=False)
-    except ValueError:
-        return f"{variable}: {value!r} is not an IP address or CIDR network"
-    return None
-
-
-def firewall_input_errors(
-    services: list,
-    management_sources: list,
-    guard_seconds: int,
-    controller_allowed: bool,
-    ssh_port: int,
-) -> list[str]:
-    """Every problem with the firewall role's inputs, each naming the variable; [] when fine.
-
-    What argument specs cannot say: CIDR syntax, port ranges, unique names, and that
-    SSH must stay reachable from somewhere when no guard would undo a mistake.
-    """
-    errors = []
-    names = []
-    for index, service in enumerate(services or []):
-        where = f"firewall_services[{index}]"
-        port = service.get("port")
-        if not isinstance(port, int) or not 1 <= port <= MAX_PORT:
-            errors.append(f"{where}.port: {port!r} is not a port number (1-{MAX_PORT})")
-        for source in service.get("sources") or []:
-            errors.append(_network_error(f"{where}.sources", source))
-        names.append(service.get("name"))
-    errors += [
-        f"firewall_services: the name {name!r} is declared twice"
-        for name in sorted({n for n in names if names.count(n) > 1})
-    ]
-    for source in management_sources or []:
-        errors.append(_network_error("firewall_management_sources", source))
-    if not 1 <= int(ssh_port) <= MAX_PORT:
-        errors.append(f"firewall_ssh_port: {ssh_port!r} is not a port number (1-{MAX_PORT})")
-    if int(guard_seconds) < 0:
-        errors.append(f"firewall_guard_seconds: {guard_seconds} is negative")
-    if not management_sources and int(guard_seconds) == 0:
-        errors.append(
-            "firewall_management_sources: empty while the lockout guard is off "
-            "(firewall_guard_seconds 0): SSH could end up closed to everyone with nothing to "
-            "undo it. Declare the management networks, or keep the guard on."
-        )
-    if not management_sources and not controller_allowed:
-        errors.append(
-            "firewall_management_sources: empty and firewall_controller_allowed is false: "
-            "SSH would be closed to everyone"
-        )
-    return [error for error in errors if error]
 
 
 def split_sources(sources: list) -> dict[str, list[str]]:
@@ -130,7 +73,6 @@ class FilterModule:
 
     def filters(self) -> dict:
         return {
-            "firewall_input_errors": firewall_input_errors,
             "firewall_services_rules": firewall_services_rules,
             "firewall_split_sources": split_sources,
             "firewall_review": firewall_review,
