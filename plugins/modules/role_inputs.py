@@ -18,13 +18,13 @@ description:
     C("60")); every other form is refused. A control character in any string is refused;
     every string must match the format its check names; every integer must lie within its
     bounds, the rules' floors taken from the control catalogue.
-  - For roles whose rules need it (the firewall: SSH must stay reachable for the
+  - For roles whose rules need it (the firewall, where SSH must stay reachable for the
     controller), reads the controller's address as the host sees it from C(SSH_CONNECTION)
     of the login, without become, over SSH connections only. Through a jump host this is
     the jump host's address. Over other connections (local, podman) the address is empty.
   - Fails with one message per problem, each naming the variable, before any task of the
-    roles runs. An action plugin: it runs on the controller and changes no host.
-version_added: 0.2.0
+    roles runs. An action plugin, it runs on the controller and changes no host.
+version_added: 0.1.0
 author:
   - edu_tw.hardening contributors (@edu-tw-hardening)
 options:

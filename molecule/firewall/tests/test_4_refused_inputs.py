@@ -19,11 +19,11 @@ FILES = ("/etc/nftables.conf", "/etc/nftables.d/edu_tw_hardening.nft")
     [
         (
             {"firewall_services": [{"name": "web", "port": 8080, "sources": ["192.0.2.300/24"]}]},
-            "firewall_services[0].sources: '192.0.2.300/24' is not an IP address or CIDR network",
+            "firewall_services[0].sources[0]: '192.0.2.300/24' is not an IP address or CIDR network",
         ),
         (
             {"firewall_services": [{"name": "web", "port": 70000}]},
-            "firewall_services[0].port: 70000 is not a port number",
+            "firewall_services[0].port: 70000 is above 65535",
         ),
         (
             {"firewall_services": [{"name": "web", "port": 8080, "proto": "sctp"}]},
@@ -31,7 +31,7 @@ FILES = ("/etc/nftables.conf", "/etc/nftables.d/edu_tw_hardening.nft")
         ),
         (
             {"firewall_management_sources": [], "firewall_guard_seconds": 0},
-            "firewall_management_sources: empty while the lockout guard is off",
+            "firewall_guard_seconds: 0 turns the lockout guard off",
         ),
     ],
     ids=["invalid-cidr", "port-70000", "unknown-protocol", "no-management-no-guard"],
