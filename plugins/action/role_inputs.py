@@ -12,10 +12,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
 
-# Connection plugins over which the host sees the controller in SSH_CONNECTION.
-SSH_CONNECTIONS = frozenset(
-    {"ssh", "ansible.builtin.ssh", "paramiko", "paramiko_ssh", "ansible.builtin.paramiko_ssh"}
-)
+# Connection plugins (by FQCN) over which the host sees the controller in SSH_CONNECTION.
+SSH_CONNECTIONS = frozenset({"ansible.builtin.ssh", "ansible.builtin.paramiko_ssh"})
 
 
 class ActionModule(ActionBase):
@@ -77,7 +75,7 @@ class ActionModule(ActionBase):
     def _connection_context(self) -> dict[str, Any]:
         """The connection plugin, and the controller's address as the host sees it: read
         from SSH_CONNECTION of the login (without become), over SSH connections only."""
-        connection = getattr(self._connection, "_load_name", None) or self._connection.transport
+        connection = getattr(self._connection, "ansible_name", None) or self._connection.transport
         context = {"connection": connection, "controller_address": ""}
         if connection not in SSH_CONNECTIONS:
             return context
