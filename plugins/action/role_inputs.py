@@ -39,12 +39,18 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail(f"roles: {exc}") from exc
         raw = {role.role: self._raw_values(role, task_vars, templar) for role in loaded}
         # Values first: a refused input stops the run before the host is even read.
+        names = [str(name) for name in task_vars]
+        every_role = inputs.role_names()
         for role in loaded:
+            errors += raw[role.role].pop("__errors__")
+            errors += inputs.unknown_variables(role, names, every_role)
             errors += inputs.check_inputs(role, raw[role.role], None, rules=False).errors
         context: dict[str, Any] = {}
         if not errors and any(role.role in inputs.CONTEXT_ROLES for role in loaded):
             context = self._connection_context()
         for role in loaded:
+            if errors:
+                break
             values, role_errors = inputs.check_inputs(role, raw[role.role], context)
             checked[role.role] = values
             errors += [e for e in role_errors if e not in errors]
@@ -61,7 +67,7 @@ class ActionModule(ActionBase):
         defaults = {}
         if defaults_path.is_file():
             defaults = yaml.safe_load(defaults_path.read_text(encoding="utf-8")) or {}
-        raw = {}
+        raw: dict[str, Any] = {"__errors__": []}
         for name in role.options:
             if name in task_vars:
                 value = task_vars[name]
@@ -69,17 +75,21 @@ class ActionModule(ActionBase):
                 value = defaults[name]
             else:
                 continue
-            raw[name] = templar.template(value)
+            try:
+                raw[name] = templar.template(value)
+            except Exception as exc:  # an undefined variable, a recursive alias, ...
+                raw["__errors__"].append(f"{name}: cannot be rendered: {exc}")
         return raw
 
     def _connection_context(self) -> dict[str, Any]:
         """The connection plugin, and the controller's address as the host sees it: read
         from SSH_CONNECTION of the login (without become), over SSH connections only."""
         connection = getattr(self._connection, "ansible_name", None) or self._connection.transport
-        context = {"connection": connection, "controller_address": ""}
+        context = {"connection": connection, "controller_address": "", "controller_port": None}
         if connection not in SSH_CONNECTIONS:
             return context
         run = self._low_level_execute_command("printenv SSH_CONNECTION", sudoable=False)
         if run.get("rc") == 0:
             context["controller_address"] = inputs.controller_address(run.get("stdout", ""))
+            context["controller_port"] = inputs.controller_port(run.get("stdout", ""))
         return context

@@ -25,6 +25,7 @@ adds what depends on the host, such as the firewall's "never lock the controller
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
@@ -45,6 +46,7 @@ MAX_LENGTH = 1024
 MAX_ITEMS = 256
 CHECK_KEYS = frozenset(
     {
+        "max_total_length",
         "min",
         "max",
         "format",
@@ -97,6 +99,12 @@ def _network(value: str) -> str:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise Invalid(what) from None
+    address = ipaddress.ip_address(value.split("/")[0])
+    if address != network.network_address:
+        raise Invalid(
+            f"{value!r} has host bits set: write the network ({network}) or the single "
+            f"address ({address}), whichever you mean"
+        )
     if network.prefixlen == 0:
         raise Invalid(
             f"{value!r} is every address: that is no firewall at all; list the networks "
@@ -110,6 +118,14 @@ def _network(value: str) -> str:
             f"{value!r} is an IPv4-mapped IPv6 address, which never appears as a source "
             "on the wire: give the IPv4 address"
         )
+    for kind in ("unspecified", "loopback", "multicast"):
+        if getattr(network, f"is_{kind}"):
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise Invalid(
+                f"{value!r} is {article} {kind} address, never the source of a connection"
+            )
+    if network.network_address == ipaddress.IPv4Address("255.255.255.255"):
+        raise Invalid(f"{value!r} is the broadcast address, never the source of a connection")
     if network.num_addresses == 1:
         return str(network.network_address)
     return str(network)
@@ -124,12 +140,17 @@ def _path(value: str) -> str:
 
 
 def _text(value: str) -> str:
+    if not value.strip():
+        raise Invalid("is empty")
     return value
 
 
+WORD_FORBIDDEN = frozenset("#,;[]{}\"'\\")
+
+
 def _word(value: str) -> str:
-    if not value or any(char.isspace() for char in value) or "#" in value:
-        raise Invalid(f"{value!r} is not one word (no spaces, no '#')")
+    if not value or any(char.isspace() or char in WORD_FORBIDDEN for char in value):
+        raise Invalid(f"{value!r} is not one word (no spaces, none of # , ; [ ] {{ }} \" ' \\)")
     return value
 
 
@@ -143,8 +164,8 @@ FORMATS: dict[str, Format] = {
         r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?",
         "an account name (letters, digits, '.', '_', '-', at most 32 characters)",
     ),
-    "word": Format("one word: no spaces, no '#'", _word),
-    "text": Format("text on one line", _text),
+    "word": Format("one word: no spaces, none of # , ; [ ] { } \" ' \\", _word),
+    "text": Format("non-empty text on one line", _text),
     "network": Format(
         "an IP address or CIDR network; not 0.0.0.0/0 or ::/0, not IPv4-mapped IPv6, no %zone",
         _network,
@@ -169,6 +190,11 @@ class RoleInputs(NamedTuple):
     role: str
     options: dict[str, dict]
     checks: dict[str, dict]
+
+
+def role_names(root: Path = COLLECTION_ROOT) -> list[str]:
+    """The roles of the collection that have an argument spec."""
+    return sorted(p.parent.parent.name for p in root.glob("roles/*/meta/argument_specs.yml"))
 
 
 def load_role(role: str, root: Path = COLLECTION_ROOT, entry_point: str = "main") -> RoleInputs:
@@ -265,9 +291,10 @@ def to_bool(value: Any) -> bool:
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        if value.lower() in BOOLEANS_TRUE:
+        # Ansible strips the text and ignores its case; control characters never get here.
+        if value.strip(" ").lower() in BOOLEANS_TRUE:
             return True
-        if value.lower() in BOOLEANS_FALSE:
+        if value.strip(" ").lower() in BOOLEANS_FALSE:
             return False
     raise Invalid(f"{value!r} is not a boolean (true/false, yes/no, on/off, y/n, t/f, 1/0)")
 
@@ -280,8 +307,8 @@ def to_int(value: Any) -> int:
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and INTEGER.fullmatch(value):
-        return int(value)
+    if isinstance(value, str) and INTEGER.fullmatch(value.strip(" ")):
+        return int(value.strip(" "))
     raise Invalid(f"{value!r} is not an integer (plain ASCII digits)")
 
 
@@ -330,6 +357,8 @@ class _Checker:
         number = to_int(value)
         low, low_source = _bound(check["min"])
         high, high_source = _bound(check["max"])
+        if abs(number) >= 10**20:
+            raise Invalid(f"{number:.3g} is far outside {low} to {high}")
         if number < low:
             floor = f", the floor of {low_source}" if low_source else ""
             raise Invalid(f"{number} is below {low}{floor} (accepted: {low} to {high})")
@@ -365,9 +394,17 @@ class _Checker:
                 for index, item in enumerate(items)
             ]
             self.unique(where, check, result)
+            total = check.get("max_total_length")
+            if total and len(" ".join(str(i) for i in result if i is not None)) > int(total):
+                raise Invalid(f"together are longer than {total} characters")
+            if check.get("format") == "network" and None not in result:
+                _refuse_everything(result)
             return result
         if kind == "dict":
             mapping = to_dict(value)
+            limit = int(check.get("max_items", MAX_ITEMS))
+            if len(mapping) > limit:
+                raise Invalid(f"has {len(mapping)} entries, more than {limit}")
             if option.get("options"):
                 return self.suboptions(where, path, option["options"], mapping)
             result = {}
@@ -404,6 +441,9 @@ class _Checker:
         for key in sorted(set(map(str, mapping)) - set(options)):
             self.fail(where, f"unknown key {key!r} (known: {', '.join(options)})")
         for name, option in options.items():
+            if name in mapping and mapping[name] is None and option.get("default") is not None:
+                self.fail(f"{where}.{name}", _null_message(option))
+                continue
             if name not in mapping or mapping[name] is None:
                 if option.get("required"):
                     self.fail(f"{where}.{name}", "is required")
@@ -421,17 +461,63 @@ class _Checker:
         return result
 
     def unique(self, where: str, check: Mapping, items: list) -> None:
-        key = check.get("unique")
-        if not key:
-            return
-        seen = [item.get(key) for item in items if isinstance(item, dict)]
-        for value in sorted({v for v in seen if v is not None and seen.count(v) > 1}):
-            self.fail(where, f"the {key} {value!r} is declared more than once")
+        """Each ``unique`` entry (a key, or a list of keys taken together) differs between
+        the entries of a list of dicts."""
+        for keys in check.get("unique", []):
+            keys = [keys] if isinstance(keys, str) else list(keys)
+            seen = [
+                tuple(item.get(key) for key in keys)
+                for item in items
+                if isinstance(item, dict) and all(item.get(key) is not None for key in keys)
+            ]
+            for value in sorted({v for v in seen if seen.count(v) > 1}, key=str):
+                what = "/".join(keys)
+                shown = "/".join(str(v) for v in value)
+                self.fail(where, f"the {what} {shown!r} is declared more than once")
 
 
 def _short(role: str, name: str) -> str:
     prefix = f"{role}_"
     return name[len(prefix) :] if name.startswith(prefix) else name
+
+
+def _null_message(option: dict) -> str:
+    default = json.dumps(option.get("default"))
+    return f"is empty (null); leave it out to take the default, {default}"
+
+
+def _refuse_everything(sources: list[str]) -> None:
+    """Refuse sources that together cover every IPv4 or IPv6 address (0.0.0.0/1 and
+    128.0.0.0/1 are 0.0.0.0/0)."""
+    for version in (4, 6):
+        found = [ipaddress.ip_network(s) for s in sources]
+        merged = ipaddress.collapse_addresses(n for n in found if n.version == version)
+        if any(network.prefixlen == 0 for network in merged):
+            raise Invalid(
+                f"together cover every IPv{version} address: that is no firewall at all; "
+                "list the networks that need access"
+            )
+
+
+def unknown_variables(role_inputs: RoleInputs, names: list[str], roles: list[str]) -> list[str]:
+    """A message for each of ``names`` that carries the role's prefix but is none of its
+    inputs (a misspelt input is otherwise silently ignored). Names of another role whose
+    name extends this one's (``audit_logging_x`` for ``audit``) are not this role's."""
+    prefix = f"{role_inputs.role}_"
+    longer = [f"{r}_" for r in roles if r != role_inputs.role and r.startswith(prefix)]
+    known = set(role_inputs.options)
+    return [
+        f"{name}: is not an input of edu_tw.hardening.{role_inputs.role}"
+        + (f" (did you mean {close[0]}?)" if (close := _close(name, known)) else "")
+        for name in sorted(names)
+        if name.startswith(prefix)
+        and name not in known
+        and not any(name.startswith(other) for other in longer)
+    ]
+
+
+def _close(name: str, known: set[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(known), n=1)
 
 
 class Checked(NamedTuple):
@@ -456,8 +542,10 @@ def check_inputs(
     for name, option in role_inputs.options.items():
         value = raw.get(name, option.get("default"))
         if value is None:
-            if option.get("required"):
-                checker.fail(name, "is required")
+            if option.get("required") or option.get("default") is not None:
+                checker.fail(
+                    name, "is required" if option.get("required") else _null_message(option)
+                )
             values[_short(role_inputs.role, name)] = None
             continue
         try:
@@ -499,6 +587,15 @@ def controller_address(ssh_connection: str) -> str:
     return str(address)
 
 
+def controller_port(ssh_connection: str) -> int | None:
+    """The port of the host that the controller's SSH connection reached (the fourth field
+    of ``SSH_CONNECTION``), or None."""
+    fields = ssh_connection.split()
+    if len(fields) == 4 and fields[3].isascii() and fields[3].isdigit():
+        return int(fields[3])
+    return None
+
+
 GUARD_MIN_SECONDS = 30
 
 
@@ -522,18 +619,33 @@ def firewall_lockout(values: dict, context: dict) -> list[str]:
         else f"the controller's address is unknown (connection {connection} carries none)"
     )
     guard = values["guard_seconds"]
+    port = context.get("controller_port")
+    ssh_port = values["ssh_port"]
+    for service in values["services"] or []:
+        if (service["proto"], service["port"], service["state"]) == ("tcp", ssh_port, "present"):
+            errors.append(
+                f"firewall_services: {service['name']!r} opens the SSH port {ssh_port}/tcp; "
+                "SSH is opened by firewall_management_sources (and the controller) only"
+            )
     if 0 < guard < GUARD_MIN_SECONDS:
         errors.append(
             f"firewall_guard_seconds: {guard} is too short for the controller to reconnect "
             f"through new rules; give 0 (off) or {GUARD_MIN_SECONDS} to 3600"
         )
-    if guard == 0 and not (address and _within(address, management)):
+    if guard == 0 and not (address and _within(address, management) and port == ssh_port):
         errors.append(
             "firewall_guard_seconds: 0 turns the lockout guard off, which is allowed only "
             f"when the controller is provably inside firewall_management_sources; {seen}"
         )
     if values["out_of_band_enabled"]:
         return errors
+    if port is not None and port != ssh_port:
+        errors.append(
+            f"firewall_ssh_port: {ssh_port}, but the controller is connected to port {port} "
+            f"(SSH_CONNECTION): the ruleset would close the port the controller uses. Give "
+            "the port sshd listens on, or set firewall_out_of_band_enabled: true if the "
+            "controller reaches this host another way"
+        )
     admits_controller = address and (values["controller_allowed"] or _within(address, management))
     if not management and not admits_controller:
         errors.append(

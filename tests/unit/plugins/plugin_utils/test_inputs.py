@@ -12,7 +12,7 @@ import yaml
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
 
 ROOT = Path(__file__).resolve().parents[4]
-SSH = {"connection": "ssh", "controller_address": "198.51.100.10"}
+SSH = {"connection": "ssh", "controller_address": "198.51.100.10", "controller_port": 22}
 PODMAN = {"connection": "containers.podman.podman", "controller_address": ""}
 FIREWALL_OK = {"firewall_management_sources": ["198.51.100.0/24"]}
 
@@ -109,7 +109,7 @@ def test_booleans_are_coerced_the_way_ansible_documents(given, expected):
 
 
 @pytest.mark.parametrize(
-    "given", ["maybe", "", " yes", "yes\n", "2", 2, "\uff59\uff45\uff53", [], {}]
+    "given", ["maybe", "", "y e s", "yes\n", "2", 2, "\uff59\uff45\uff53", [], {}]
 )
 def test_anything_else_is_not_a_boolean(given):
     message = one_error("firewall", firewall_takeover_enabled=given, **FIREWALL_OK)
@@ -132,7 +132,7 @@ def test_integers_from_plain_digits_are_coerced(given, expected):
 
 @pytest.mark.parametrize(
     "given",
-    ["٣", "\uff13", "3.0", "0x10", "1e3", "", "3 ", "3\n", "three", True, 60.5, [60], "\u2014"],
+    ["٣", "\uff13", "3.0", "0x10", "1e3", "", "3\t", "3\n", "three", True, 60.5, [60], "\u2014"],
 )
 def test_anything_else_is_not_an_integer(given):
     message = one_error("password_policy", password_policy_remember=given)
@@ -249,9 +249,41 @@ def test_a_management_source_that_is_no_restriction_or_no_address_is_refused(sou
 
 def test_sources_are_normalised():
     values = check(
-        "firewall", firewall_management_sources=["192.0.2.7/24", "2001:db8::1/128"]
+        "firewall", firewall_management_sources=["192.0.2.0/255.255.255.0", "2001:db8::1/128"]
     ).values
     assert values["management_sources"] == ["192.0.2.0/24", "2001:db8::1"]
+
+
+def test_a_source_with_host_bits_is_refused_not_widened():
+    message = one_error("firewall", firewall_management_sources=["192.0.2.77/24"])
+    assert "host bits set: write the network (192.0.2.0/24) or the single address" in message
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        ["0.0.0.0/1", "128.0.0.0/1"],
+        ["::/1", "8000::/1"],
+        ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"],
+    ],
+)
+def test_sources_that_together_cover_every_address_are_refused(sources):
+    message = one_error("firewall", firewall_management_sources=sources)
+    assert "together cover every IPv" in message
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("127.0.0.0/8", "loopback"),
+        ("224.0.0.0/4", "multicast"),
+        ("255.255.255.255", "broadcast"),
+    ],
+)
+def test_an_address_that_is_never_a_source_is_refused(source, kind):
+    assert kind in one_error("firewall", firewall_management_sources=[source])
 
 
 @pytest.mark.parametrize("name", ["../audit", "a/b", "audit report", ".hidden", "x\n"])
@@ -335,6 +367,75 @@ def test_a_list_longer_than_its_bound_is_refused():
     assert "more than 256" in one_error("firewall", firewall_management_sources=many)
 
 
+def test_two_services_on_one_port_of_one_protocol_are_refused():
+    twice = [
+        {"name": "web", "port": 80},
+        {"name": "web2", "port": "80", "sources": ["192.0.2.0/24"]},
+    ]
+    message = one_error("firewall", firewall_services=twice, **FIREWALL_OK)
+    assert message == "firewall_services: the proto/port 'tcp/80' is declared more than once"
+
+
+def test_a_service_on_the_ssh_port_is_refused():
+    message = one_error("firewall", firewall_services=[{"name": "ssh-anyone", "port": 22}])
+    assert message.startswith("firewall_services: 'ssh-anyone' opens the SSH port 22/tcp")
+
+
+def test_null_for_an_input_with_a_default_is_refused_naming_the_default():
+    message = one_error("firewall", firewall_ssh_port=None, **FIREWALL_OK)
+    assert message == "firewall_ssh_port: is empty (null); leave it out to take the default, 22"
+
+
+def test_null_sources_of_a_service_are_refused_not_read_as_anyone():
+    message = one_error(
+        "firewall", firewall_services=[{"name": "db", "port": 5432, "sources": None}], **FIREWALL_OK
+    )
+    assert message.startswith("firewall_services[0].sources: is empty (null)")
+
+
+def test_site_words_longer_together_than_a_pwquality_line_are_refused():
+    words = [f"school{n:04d}" for n in range(100)]
+    message = one_error("password_policy", password_policy_site_words=words)
+    assert message == "password_policy_site_words: together are longer than 1000 characters"
+
+
+@pytest.mark.parametrize("word", ["[moe", "edu]", '"moe"', "mo,e", "a;b", "{x}"])
+def test_a_site_word_with_list_or_quote_characters_is_refused(word):
+    assert one_error("password_policy", password_policy_site_words=[word]).startswith(
+        "password_policy_site_words[0]: "
+    )
+
+
+def test_an_empty_owner_is_refused():
+    message = one_error("password_policy", password_policy_owners={"root": " "})
+    assert message == "password_policy_owners['root']: is empty"
+
+
+def test_a_huge_number_is_shown_short():
+    message = one_error("password_policy", password_policy_remember=1e300)
+    assert message == "password_policy_remember: 1e+300 is far outside 3 to 400"
+
+
+def test_a_misspelt_input_is_named_with_the_likely_one():
+    role = inputs.load_role("firewall")
+    found = inputs.unknown_variables(
+        role, ["firewall_service", "__firewall_x", "other"], ["firewall"]
+    )
+    assert found == [
+        "firewall_service: is not an input of edu_tw.hardening.firewall"
+        " (did you mean firewall_services?)"
+    ]
+
+
+def test_the_inputs_of_a_role_with_a_longer_name_are_not_misspellings():
+    role = inputs.load_role("audit")
+    names = ["audit_logging_rules", "audit_report_nmae"]
+    assert inputs.unknown_variables(role, names, ["audit", "audit_logging"]) == [
+        "audit_report_nmae: is not an input of edu_tw.hardening.audit"
+        " (did you mean audit_report_name?)"
+    ]
+
+
 def test_every_problem_is_reported_at_once():
     found = errors("password_policy", password_policy_min_length=6, password_policy_remember=2)
     assert [e.split(":")[0] for e in found] == [
@@ -383,6 +484,23 @@ def test_the_guard_may_be_off_only_with_the_controller_inside_the_management_sou
     assert "firewall_guard_seconds: 0 turns" in errors("firewall", PODMAN, **inside)[0]
 
 
+def test_an_ssh_port_other_than_the_one_the_controller_uses_is_refused():
+    message = one_error(
+        "firewall", SSH, firewall_ssh_port=2222, firewall_management_sources=["198.51.100.0/24"]
+    )
+    assert message.startswith("firewall_ssh_port: 2222, but the controller is connected to port 22")
+
+
+def test_the_guard_may_not_be_off_when_the_ssh_port_differs_from_the_controllers():
+    raw = {
+        "firewall_ssh_port": 2222,
+        "firewall_guard_seconds": 0,
+        "firewall_management_sources": ["198.51.100.0/24"],
+        "firewall_out_of_band_enabled": True,
+    }
+    assert one_error("firewall", SSH, **raw).startswith("firewall_guard_seconds: 0 turns")
+
+
 def test_a_guard_too_short_to_reconnect_is_refused():
     message = one_error("firewall", SSH, firewall_guard_seconds=10)
     assert "too short for the controller to reconnect" in message
@@ -408,3 +526,11 @@ def test_the_lockout_rule_is_not_judged_on_invalid_values():
 )
 def test_the_controller_address_is_read_from_ssh_connection(ssh_connection, address):
     assert inputs.controller_address(ssh_connection) == address
+
+
+@pytest.mark.parametrize(
+    ("ssh_connection", "port"),
+    [("198.51.100.10 50514 192.0.2.5 2222", 2222), ("198.51.100.10 50514", None), ("", None)],
+)
+def test_the_port_the_controller_reached_is_read_from_ssh_connection(ssh_connection, port):
+    assert inputs.controller_port(ssh_connection) == port
