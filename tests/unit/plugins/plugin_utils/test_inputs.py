@@ -41,7 +41,7 @@ def test_every_role_table_fits_its_spec_and_its_defaults_pass(role):
     loaded = inputs.load_role(role)
     defaults = yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text()) or {}
     # What Ansible renders the templated defaults to, as the action sees them.
-    rendered = {"audit_report_dir": "/srv/reports", "audit_target_hosts": "all"}
+    rendered = {"audit_report_dir": "/srv/reports"}
     plain = {k: rendered.get(k, v) for k, v in defaults.items()}
     context = dict(SSH) if role != "firewall" else {**SSH, "controller_address": ""}
     raw = dict(
@@ -288,20 +288,13 @@ def test_an_address_that_is_never_a_source_is_refused(source, kind):
 
 @pytest.mark.parametrize("name", ["../audit", "a/b", "audit report", ".hidden", "x\n"])
 def test_a_report_name_must_be_a_plain_file_name(name):
-    message = one_error(
-        "audit", audit_report_dir="/tmp/r", audit_target_hosts="all", audit_report_name=name
-    )
+    message = one_error("audit", audit_report_dir="/tmp/r", audit_report_name=name)
     assert message.startswith("audit_report_name: ")
 
 
 def test_an_empty_waivers_file_means_none_but_a_relative_path_is_refused():
-    assert (
-        errors("audit", audit_report_dir="/tmp/r", audit_target_hosts="all", audit_waivers_file="")
-        == []
-    )
-    message = one_error(
-        "audit", audit_report_dir="/tmp/r", audit_target_hosts="all", audit_waivers_file="w.yml"
-    )
+    assert errors("audit", audit_report_dir="/tmp/r", audit_waivers_file="") == []
+    message = one_error("audit", audit_report_dir="/tmp/r", audit_waivers_file="w.yml")
     assert message == "audit_waivers_file: 'w.yml' is not an absolute path"
 
 
