@@ -64,6 +64,13 @@ def test_a_correct_password_still_authenticates(host):
     assert wrong.rc != 0
 
 
+@pytest.mark.parametrize("user", ["root", "alice"])
+def test_a_wrong_password_is_refused_through_common_auth(host, user):
+    wrong = host.run(f"printf '%s\\n' 'Wrong#Pass2024' | pamtester common-auth {user} authenticate")
+    assert wrong.rc != 0, wrong.stdout + wrong.stderr
+    assert "Authentication failure" in wrong.stdout + wrong.stderr
+
+
 def test_the_stack_is_written_by_pam_auth_update(host):
     assert "edu_tw_hardening_pwhistory" in host.file("/var/lib/pam/seen").content_string
     stack = host.file("/etc/pam.d/common-password").content_string.splitlines()

@@ -17,6 +17,13 @@ derives the shortest password pwquality accepts, positive length credits include
 pam_pwhistory reads ``/etc/security/pwhistory.conf`` from Linux-PAM 1.5.3 on (Debian 13);
 the 1.4 and 1.5.2 modules of Debian 11 and 12 ignore the file, so there only the arguments
 on the PAM line count.
+
+``sources`` says which file set each effective value (a pwquality file or the PAM file of
+the pam_pwquality.so line; the file of pam_pwhistory's ``remember``); every rule of the
+password stack names its ``file``, ``line`` and the pam-auth-update ``profile`` that wrote
+it (None for a line outside pam-auth-update's blocks). ``pam_auth_update`` says whether
+pam-auth-update will rewrite /etc/pam.d/common-* at all and which hand edits it keeps
+(``module_utils/pam_auth_update.py``, from /etc/pam.d/common-* and /var/lib/pam/*).
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ from __future__ import annotations
 import os
 import re
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils import pam_auth_update
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 
 AREA = "pam"
@@ -88,24 +96,28 @@ def _to_int(text: str | None) -> int | None:
     return int(text.strip())
 
 
-def _logical_lines(text: str) -> list[str]:
-    """Lines of a PAM file as libpam assembles them, comments removed.
+def _numbered_lines(text: str) -> list[tuple[int, str]]:
+    """Lines of a PAM file as libpam assembles them, comments removed, each with the
+    number (from 1) of the physical line it starts on.
 
     As in libpam, ``#`` ends the content of a physical line and a line that has one
     never continues; otherwise a trailing backslash joins the next line with a space.
     """
-    lines: list[str] = []
+    lines: list[tuple[int, str]] = []
     pending = ""
-    for raw in text.splitlines():
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        start = start or number
         content = raw.split("#", 1)[0]
         stripped = raw.rstrip(" \t")
         if "#" not in raw and stripped.endswith("\\"):
             pending += stripped[:-1] + " "
             continue
-        lines.append(pending + content)
+        lines.append((start, pending + content))
         pending = ""
+        start = 0
     if pending:
-        lines.append(pending)
+        lines.append((start, pending))
     return lines
 
 
@@ -137,23 +149,26 @@ def _unwrap_arg(token: str) -> str:
     return token
 
 
-def parse_pam_file(text: str | None) -> list[dict]:
+def parse_pam_file(text: str | None, path: str | None = None) -> list[dict]:
     """Rules of a PAM file in order, comments and blank lines dropped.
 
     A rule is ``{"type", "control", "module", "args"}``: the type without the ``-``
     prefix, the control as written (``[success=1 default=ignore]`` kept whole), the
     module path's basename, and its arguments. An ``@include name`` line becomes
-    ``{"include": name}``. Lines too short to be a rule are skipped.
+    ``{"include": name}``. Lines too short to be a rule are skipped. With ``path`` (the
+    file the text was read from) every rule also has ``file`` (that path) and ``line``
+    (the number of the physical line it starts on), so a finding can name both.
     """
     rules: list[dict] = []
-    for raw in _logical_lines(text or ""):
+    for number, raw in _numbered_lines(text or ""):
         line = raw.strip()
         if not line:
             continue
         tokens = _tokenize(line)
+        where = {"file": path, "line": number} if path is not None else {}
         if tokens[0] == "@include":
             if len(tokens) > 1:
-                rules.append({"include": tokens[1]})
+                rules.append({"include": tokens[1], **where})
             continue
         if len(tokens) < 3:
             continue
@@ -163,6 +178,7 @@ def parse_pam_file(text: str | None) -> list[dict]:
                 "control": tokens[1],
                 "module": os.path.basename(tokens[2]),
                 "args": [_unwrap_arg(token) for token in tokens[3:]],
+                **where,
             }
         )
     return rules
@@ -182,7 +198,8 @@ def password_stack(rules: list[dict], included: dict[str, str | None]) -> list[d
     stack: list[dict] = []
     for rule in rules:
         if "include" in rule:
-            nested = parse_pam_file(included.get(rule["include"]))
+            name = rule["include"]
+            nested = parse_pam_file(included.get(name), include_path(name))
             stack.extend(r for r in nested if "include" not in r and r["type"] == "password")
         elif rule["type"] == "password":
             stack.append(rule)
@@ -349,6 +366,71 @@ def effective_pwhistory(rule: dict | None, conf_text: str | None, reads_conf: bo
     }
 
 
+# Options that set a pwquality setting whatever their value, and those that need an integer.
+_PWQ_ANY_VALUE = ("enforce_for_root", "badwords", "dictpath")
+_PWQ_INT_OPTIONS = ("dictcheck", "usercheck", "minlen", "minclass", "retry", *PWQ_CREDITS)
+
+
+def _pwquality_option_applies(name: str, value: str) -> bool:
+    """Whether libpwquality takes this option (``apply_pwquality_option`` changes a setting)."""
+    return name in _PWQ_ANY_VALUE or (name in _PWQ_INT_OPTIONS and _to_int(value) is not None)
+
+
+def pwquality_sources(conf_files: list[tuple[str, str | None]], rule: dict | None) -> dict:
+    """Where each effective pwquality setting comes from: the last file that sets it.
+
+    ``conf_files`` are ``(path, text)`` in libpwquality's reading order (drop-ins, then
+    pwquality.conf; text None when missing); ``rule`` is the pam_pwquality.so rule, whose
+    arguments are read last (its ``file``, else common-password, is their source).
+    Settings no file sets keep their defaults and have no entry.
+    """
+    sources: dict[str, str] = {}
+    for path, text in conf_files:
+        for name, value in parse_conf_options(text):
+            if _pwquality_option_applies(name, value):
+                sources[name] = path
+    if rule is not None:
+        for name, value in parse_pam_args(rule["args"]):
+            if _pwquality_option_applies(name, value):
+                sources[name] = rule.get("file") or COMMON_PASSWORD
+    return sources
+
+
+def pwhistory_remember_source(
+    rule: dict | None, conf_text: str | None, reads_conf: bool, conf_path: str
+) -> str | None:
+    """The file whose ``remember`` pam_pwhistory applies: the PAM line's file, the config
+    file ``conf_path`` (only when the module reads it), or None (the default, or no module).
+    """
+    if rule is None:
+        return None
+    source = None
+    if reads_conf:
+        for name, value in parse_conf_options(conf_text):
+            if name == "remember" and _to_int(value) is not None:
+                source = conf_path
+    for name, value in parse_pam_args(rule["args"]):
+        if name == "remember" and _to_int(value) is not None:
+            source = rule.get("file") or COMMON_PASSWORD
+    return source
+
+
+def with_profiles(stack: list[dict], reviewed: dict) -> list[dict]:
+    """The stack with ``profile`` on every rule: the pam-auth-update profile that wrote the
+    line (from ``pam_auth_update.review``), or None for a line of common-password outside
+    its managed blocks, or of another file."""
+    written = {entry["line"]: entry["profile"] for entry in reviewed["files"]["password"]["lines"]}
+    return [
+        {
+            **rule,
+            "profile": written.get(rule.get("line"))
+            if rule.get("file") == COMMON_PASSWORD
+            else None,
+        }
+        for rule in stack
+    ]
+
+
 def profile_names(paths: list[str]) -> list[str]:
     """Sorted basenames of the pam-auth-update profiles."""
     return sorted(os.path.basename(path) for path in paths)
@@ -358,31 +440,43 @@ def collect(host: HostReader) -> dict:
     """Gather the PAM password-policy evidence from the host (read-only).
 
     The pwhistory config file is read only when pam_pwhistory is on the stack and the
-    installed ``libpam-modules`` reads it (``pwhistory_reads_conf``).
+    installed ``libpam-modules`` reads it (``pwhistory_reads_conf``). ``stack_error`` says
+    which file of the password stack could not be read; ``pwhistory_error`` that the
+    package list, and so whether pwhistory.conf counts, is unknown (None when all is known).
     """
-    rules = parse_pam_file(host.read(COMMON_PASSWORD))
+    common_password = host.read(COMMON_PASSWORD)
+    rules = parse_pam_file(common_password, COMMON_PASSWORD)
     included = {
         rule["include"]: host.read(include_path(rule["include"]))
         for rule in rules
         if "include" in rule
     }
-    stack = password_stack(rules, included)
+    reviewed = pam_auth_update.review(
+        {t: host.read(pam_auth_update.saved_path(t)) for t in pam_auth_update.TYPES},
+        {
+            t: common_password if t == "password" else host.read(pam_auth_update.conf_path(t))
+            for t in pam_auth_update.TYPES
+        },
+    )
+    stack = with_profiles(password_stack(rules, included), reviewed)
+    unread = [COMMON_PASSWORD] if common_password is None else []
+    unread += [include_path(name) for name, text in included.items() if text is None]
 
     pwquality_rule = find_module(stack, PWQUALITY_MODULE)
-    conf_paths = [*host.glob(PWQUALITY_CONF_D), PWQUALITY_CONF]
+    conf_files = [
+        (path, host.read(path)) for path in [*host.glob(PWQUALITY_CONF_D), PWQUALITY_CONF]
+    ]
     pwquality = effective_pwquality(
-        [host.read(path) for path in conf_paths],
+        [text for _, text in conf_files],
         pwquality_rule["args"] if pwquality_rule else [],
     )
     dictionary = (pwquality["dictpath"] or CRACKLIB_DICT) + ".pwd"
 
     pwhistory_rule = find_module(stack, PWHISTORY_MODULE)
-    reads_conf = pwhistory_reads_conf(installed_packages(host).get(LIBPAM_MODULES))
-    pwhistory_conf = (
-        host.read(pwhistory_conf_path(pwhistory_rule["args"]))
-        if pwhistory_rule and reads_conf
-        else None
-    )
+    packages, packages_error = package_list(host)
+    reads_conf = pwhistory_reads_conf(packages.get(LIBPAM_MODULES))
+    pwhistory_conf_file = pwhistory_conf_path(pwhistory_rule["args"]) if pwhistory_rule else ""
+    pwhistory_conf = host.read(pwhistory_conf_file) if pwhistory_rule and reads_conf else None
 
     return {
         "password_stack": stack,
@@ -394,4 +488,28 @@ def collect(host: HostReader) -> dict:
         "cracklib_dictionary": host.mtime(dictionary) is not None,
         "pwhistory": effective_pwhistory(pwhistory_rule, pwhistory_conf, reads_conf),
         "pam_configs": profile_names(host.glob(PAM_CONFIGS)),
+        "sources": {
+            "pwquality": pwquality_sources(conf_files, pwquality_rule),
+            "pwhistory": {
+                "remember": pwhistory_remember_source(
+                    pwhistory_rule, pwhistory_conf, reads_conf, pwhistory_conf_file
+                )
+            },
+        },
+        "pam_auth_update": {
+            "rewrites": reviewed["rewrites"],
+            "blocked": reviewed["blocked"],
+            "hand_edits": pam_auth_update.hand_edits(reviewed),
+        },
+        "stack_error": (
+            f"{', '.join(unread)} could not be read: the password stack is unknown"
+            if unread
+            else None
+        ),
+        "pwhistory_error": (
+            f"the libpam-modules version is unknown ({packages_error}): whether"
+            " pwhistory.conf applies cannot be told"
+            if pwhistory_rule and packages_error
+            else None
+        ),
     }

@@ -215,21 +215,40 @@ def with_pwquality_args(args: str) -> str:
 def test_password_stack_of_debian_default_with_pwquality() -> None:
     evidence = pam.collect(debian_host())
 
+    where = {"file": "/etc/pam.d/common-password", "profile": None}
     assert evidence["password_stack"] == [
         {
             "type": "password",
             "control": "requisite",
             "module": "pam_pwquality.so",
             "args": ["retry=3"],
+            "line": 25,
+            **where,
         },
         {
             "type": "password",
             "control": "[success=1 default=ignore]",
             "module": "pam_unix.so",
             "args": ["obscure", "use_authtok", "try_first_pass", "yescrypt"],
+            "line": 26,
+            **where,
         },
-        {"type": "password", "control": "requisite", "module": "pam_deny.so", "args": []},
-        {"type": "password", "control": "required", "module": "pam_permit.so", "args": []},
+        {
+            "type": "password",
+            "control": "requisite",
+            "module": "pam_deny.so",
+            "args": [],
+            "line": 28,
+            **where,
+        },
+        {
+            "type": "password",
+            "control": "required",
+            "module": "pam_permit.so",
+            "args": [],
+            "line": 32,
+            **where,
+        },
     ]
 
 
@@ -813,5 +832,43 @@ def test_collect_returns_the_schema_keys_and_is_json_serialisable() -> None:
         "cracklib_dictionary",
         "pwhistory",
         "pam_configs",
+        "stack_error",
+        "pwhistory_error",
+        "sources",
+        "pam_auth_update",
     }
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+# what could not be read
+
+
+def test_unreadable_common_password_is_a_stack_error() -> None:
+    assert pam.collect(debian_host(common_password=None))["stack_error"] == (
+        "/etc/pam.d/common-password could not be read: the password stack is unknown"
+    )
+
+
+def test_unreadable_included_file_is_a_stack_error_naming_it() -> None:
+    host = debian_host("@include gone\npassword required pam_permit.so\n")
+    assert pam.collect(host)["stack_error"] == (
+        "/etc/pam.d/gone could not be read: the password stack is unknown"
+    )
+
+
+def test_readable_stack_is_no_error() -> None:
+    evidence = pam.collect(debian_host(COMMON_PASSWORD_PWHISTORY))
+    assert (evidence["stack_error"], evidence["pwhistory_error"]) == (None, None)
+
+
+def test_pwhistory_with_an_unknown_libpam_version_is_a_pwhistory_error() -> None:
+    host = debian_host(COMMON_PASSWORD_PWHISTORY, libpam_modules=None)
+    assert pam.collect(host)["pwhistory_error"] == (
+        "the libpam-modules version is unknown (dpkg-query is not installed (not found on"
+        " the host)): whether pwhistory.conf applies cannot be told"
+    )
+
+
+def test_unknown_libpam_version_without_pwhistory_is_no_error() -> None:
+    host = debian_host(COMMON_PASSWORD_PWQUALITY, libpam_modules=None)
+    assert pam.collect(host)["pwhistory_error"] is None
