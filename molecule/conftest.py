@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,11 +56,14 @@ def over_ssh(address: str, key: Path, user: str = "root") -> testinfra.host.Host
     )
 
 
-def run_playbook(playbook: str, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+def run_playbook(
+    playbook: str, extra_vars: dict | None = None, args: Sequence[str] = ()
+) -> subprocess.CompletedProcess:
     """Run a playbook of the collection (or a path) against the scenario's hosts, as a user would.
 
     The inventory is Molecule's inventory directory, so hosts that a test adds there (see
-    ``ssh_inventory``) are part of it. Extra vars go as JSON so that numbers stay numbers.
+    ``ssh_inventory``, ``inventory_hosts``) are part of it. Extra vars go as JSON so that
+    numbers stay numbers; ``args`` are further ansible-playbook options (``--limit``).
     Output is plain text; the exit status is returned, not raised, so a test can expect
     a failure.
     """
@@ -69,6 +72,7 @@ def run_playbook(playbook: str, extra_vars: dict | None = None) -> subprocess.Co
         [
             *("ansible-playbook", "-i", inventory, playbook),
             *("-e", json.dumps(extra_vars or {})),
+            *args,
         ],
         capture_output=True,
         text=True,
@@ -97,6 +101,18 @@ def ssh_inventory(name: str, address: str, key: Path) -> Iterator[str]:
     path.write_text(yaml.safe_dump({"ssh_hosts": {"hosts": {name: host}}}))
     try:
         yield name
+    finally:
+        path.unlink()
+
+
+@contextmanager
+def inventory_hosts(group: str, hosts: dict[str, dict]) -> Iterator[list[str]]:
+    """Add ``hosts`` (name to host variables) to the scenario's inventory as ``group`` while
+    in use, for hosts that are not test containers (an unreachable address, say)."""
+    path = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent / f"{group}.yml"
+    path.write_text(yaml.safe_dump({group: {"hosts": hosts}}))
+    try:
+        yield sorted(hosts)
     finally:
         path.unlink()
 

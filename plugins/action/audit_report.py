@@ -14,6 +14,8 @@ class ActionModule(ActionBase):
     """Render and write the JSON, JUnit XML and HTML reports where the controller runs."""
 
     TRANSFERS_FILES = False
+    # Everything happens on the controller, in this process: no connection to any host.
+    _requires_connection = False
     _VALID_ARGS = frozenset({"report", "dest", "name", "template"})
 
     def run(self, tmp=None, task_vars=None):
@@ -26,6 +28,10 @@ class ActionModule(ActionBase):
                 "template": {"type": "str", "default": "report.html.j2"},
             }
         )
+        try:
+            render.check_name(args["name"])
+        except ValueError as exc:
+            raise AnsibleActionFail(f"name: {exc}") from exc
         template_path = self._find_needle("templates", args["template"])
         with open(template_path, encoding="utf-8") as handle:
             template = handle.read()

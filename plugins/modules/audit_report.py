@@ -28,7 +28,9 @@ options:
     type: path
     required: true
   name:
-    description: Base name of the report files.
+    description:
+      - Base name of the report files, a plain file name (a letter or digit, then up to 63
+        letters, digits, C(.), C(_) or C(-)); anything else, a path above all, is refused.
     type: str
     default: audit
   template:

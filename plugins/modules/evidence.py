@@ -16,6 +16,10 @@ description:
   - Changes nothing on the host. Each command is run at most once per call.
   - A collector that fails reports its error as evidence of its area instead of failing
     the host.
+  - A part of an area that could not be read (a program missing or failing, such as C(ss),
+    C(nft), C(sshd -T) or C(dpkg-query); an unreadable file such as C(/etc/passwd)) is
+    reported as C(<part>_error) beside the part (C(listening_error), C(nft_error),
+    C(sshd_error), C(packages_error), ...), never as an empty reading.
 version_added: 0.1.0
 author:
   - edu_tw.hardening contributors
@@ -49,7 +53,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 evidence:
-  description: Evidence per area; an area whose collector failed holds only C(error).
+  description:
+    - Evidence per area; an area whose collector failed holds only C(error).
+    - Each C(<part>_error) is None when the part was read, else why it could not be.
   returned: always
   type: dict
 collected_at:

@@ -6,8 +6,11 @@
 One rule per control: it reads only the evidence areas that the catalogue names for the
 control, the control's thresholds (the rule's floors) and the site's declarations
 (inventory variables such as ``firewall_services``), and returns a verdict with the
-reasons and the evidence that decided it. Waivers turn a failure into ``waived`` until
-they expire; an expired waiver is a failure that says so.
+reasons and the evidence that decided it. Evidence that could not be read (an area whose
+collector failed, a part reported in ``<part>_error``) fails the control with a reason
+that starts with "evidence missing"; a rule that raises fails its own control only.
+Waivers turn a failure into ``waived`` until they expire; an expired waiver is a failure
+that says so.
 """
 
 from __future__ import annotations
@@ -38,6 +41,21 @@ class Verdict(NamedTuple):
 
 def _verdict(reasons: list[str], evidence: dict[str, Any]) -> Verdict:
     return Verdict("fail" if reasons else "pass", reasons, evidence)
+
+
+MISSING = "evidence missing"
+"""How every reason about evidence that could not be read begins."""
+
+
+def missing(ev: dict, area: str, part: str) -> list[str]:
+    """``["evidence missing: <area>: <why>"]`` when the collector of ``area`` could not read
+    ``part`` (it reports why in ``<part>_error``), else ``[]``.
+
+    A rule never judges a part that could not be read: what was not read is neither
+    compliant nor a finding, and the control fails for it.
+    """
+    error = ev[area].get(f"{part}_error")
+    return [f"{MISSING}: {area}: {error}"] if error else []
 
 
 # ---------------------------------------------------------------- password policy
@@ -88,6 +106,92 @@ def pwquality_guessing_faults(pwq: dict, site_words: list) -> list[str]:
     return faults
 
 
+def _read_after(source: str, drop_in: str) -> bool:
+    """Whether libpwquality reads ``source`` after the drop-in ``drop_in``, so that its
+    settings win: a drop-in of the same directory that sorts later, pwquality.conf itself
+    (read after every drop-in) or the arguments on the PAM line (read last)."""
+    if source == drop_in:
+        return False
+    directory = drop_in.rsplit("/", 1)[0] + "/"
+    if source.startswith(directory) and "/" not in source[len(directory) :]:
+        return source > drop_in
+    return True
+
+
+def _pwquality_weakening(setting: str, value: Any, min_length: int, site_words: list) -> str:
+    """How a pwquality setting that a role writes is weakened by ``value`` ("" if it is not)."""
+    if setting == "minlen" and value < min_length:
+        return f"minlen {value}, below the policy's {min_length}"
+    if setting in PWQUALITY_CREDITS and value > 0:
+        return f"{setting} {value}, so passwords shorter than minlen pass (the policy sets 0)"
+    if setting in ("dictcheck", "usercheck") and not value:
+        return f"{setting} 0, which turns the check off"
+    if setting == "badwords" and site_words:
+        lost = sorted({w.lower() for w in site_words} - {w.lower() for w in value})
+        if lost:
+            return f"badwords without the site words {', '.join(lost)}"
+    return ""
+
+
+def password_policy_overrides(
+    pam: dict, min_length: int, site_words: list, drop_in: str, profile: str
+) -> list[str]:
+    """What in a host's own files overrides the password policy that a role writes through
+    the pwquality drop-in ``drop_in`` and the pam-auth-update profile ``profile`` (its
+    pam_pwhistory line), one reason per file and setting; [] when nothing does.
+
+    Judged from the ``pam`` evidence before the role changes anything, so a host without
+    pwquality or the role's files yet has nothing to override:
+
+    - a pwquality setting the policy owns, weakened by a file read after the drop-in
+      (a later drop-in, /etc/security/pwquality.conf) or by the pam_pwquality.so line;
+    - pam-auth-update refusing to rewrite /etc/pam.d/common-* (a line inside its managed
+      blocks that no profile wrote): the role's profile would silently not be applied;
+    - a pam_pwhistory.so line that pam-auth-update did not write from ``profile`` (its
+      remember= and the policy's truncate the same password history), or a hand edit of
+      the policy's own line, which pam-auth-update carries over to every rewrite.
+    """
+    faults = []
+    stack = pam.get("password_stack") or []
+    pwq = pam["pwquality"]
+    pwq_sources = (pam.get("sources") or {}).get("pwquality") or {}
+    for setting, source in sorted(pwq_sources.items()):
+        weakening = _read_after(source, drop_in) and _pwquality_weakening(
+            setting, pwq.get(setting), min_length, site_words
+        )
+        if weakening:
+            line = next(
+                (
+                    rule.get("line")
+                    for rule in stack
+                    if rule["module"] == "pam_pwquality.so" and rule.get("file") == source
+                ),
+                None,
+            )
+            where = f"{source} line {line} (pam_pwquality.so)" if line else source
+            faults.append(f"{where} sets {weakening}; it is read after {drop_in}")
+    update = pam.get("pam_auth_update") or {}
+    if update.get("rewrites") is False:
+        faults.append(f"pam-auth-update will not rewrite /etc/pam.d/common-*: {update['blocked']}")
+        return faults
+    for rule in stack:
+        if rule["module"] == "pam_pwhistory.so" and rule.get("profile") != profile:
+            faults.append(
+                f"{rule.get('file')} line {rule.get('line')}: a pam_pwhistory.so line that the"
+                f" {profile} profile did not write ({' '.join(rule['args']) or 'no arguments'});"
+                " it keeps its own password history count"
+            )
+    for edit in update.get("hand_edits") or []:
+        if edit["profile"] == profile:
+            changes = [f"added {opt}" for opt in edit["added"]]
+            changes += [f"removed {opt}" for opt in edit["removed"]]
+            faults.append(
+                f"{edit['file']} line {edit['line']}: the {profile} line was edited by hand"
+                f" ({', '.join(changes)}); pam-auth-update keeps such edits"
+            )
+    return faults
+
+
 def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.1: pwquality accepts no password shorter than the floor; nor does login.defs.
 
@@ -100,7 +204,7 @@ def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
     pass_min_len = ev["accounts"]["login_defs"].get("PASS_MIN_LEN")
     floor = th["min_length"]
     credits = {name: pwq[name] for name in PWQUALITY_CREDITS}
-    reasons = pwquality_length_faults(pwq, floor)
+    reasons = missing(ev, "pam", "stack") or pwquality_length_faults(pwq, floor)
     if pass_min_len is not None and pass_min_len < floor:
         reasons.append(f"/etc/login.defs: PASS_MIN_LEN {pass_min_len} < {floor}")
     shown = {
@@ -109,6 +213,7 @@ def password_length(ev: dict, th: dict, inputs: dict) -> Verdict:
         "credits": credits,
         "shortest_accepted": pwq["shortest_accepted"],
         "enforce_for_root": pwq["enforce_for_root"],
+        "minlen_source": ev["pam"].get("sources", {}).get("pwquality", {}).get("minlen"),
         "PASS_MIN_LEN": pass_min_len,
     }
     return _verdict(reasons, shown)
@@ -171,7 +276,9 @@ def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
         for fault in _aging_fault(defs.get("PASS_MAX_DAYS"), defs.get("PASS_MIN_DAYS"), th)
     ]
     humans = [a for a in ev["accounts"]["accounts"] if a["human"]]
-    for account in humans:
+    unread = missing(ev, "accounts", "passwd") + missing(ev, "accounts", "shadow")
+    reasons += unread
+    for account in [] if unread else humans:
         if account["name"] in excluded:
             continue
         for fault in _aging_fault(account["max_days"], account["min_days"], th):
@@ -190,12 +297,18 @@ def password_aging(ev: dict, th: dict, inputs: dict) -> Verdict:
 def password_history(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.3: pam_pwhistory on the password stack remembering at least the floor."""
     hist = ev["pam"]["pwhistory"]
-    reasons = pwhistory_faults(hist, th["remember"])
-    return _verdict(reasons, {"pwhistory_present": hist["present"], "remember": hist["remember"]})
+    unread = missing(ev, "pam", "stack") + missing(ev, "pam", "pwhistory")
+    reasons = unread or pwhistory_faults(hist, th["remember"])
+    source = ev["pam"].get("sources", {}).get("pwhistory", {}).get("remember")
+    shown = {"pwhistory_present": hist["present"], "remember": hist["remember"]}
+    return _verdict(reasons, {**shown, "remember_source": source})
 
 
 def shared_accounts(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.4: no duplicate UIDs, no generic login accounts, every login account owned."""
+    unread = missing(ev, "accounts", "passwd")
+    if unread:
+        return Verdict("fail", unread, {})
     report = _account_report(ev, inputs)
     reasons = [
         f"UID {d['uid']} is shared by {', '.join(d['names'])}" for d in report["duplicate_uids"]
@@ -216,15 +329,19 @@ def guessable_credentials(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-12.9.5: dictionary check, site words refused, no ID-number names, no empty passwords."""
     pwq = ev["pam"]["pwquality"]
     badwords = {w.lower() for w in pwq["badwords"]}
-    reasons = pwquality_guessing_faults(pwq, inputs.get("password_policy_site_words") or [])
+    reasons = missing(ev, "pam", "stack") or pwquality_guessing_faults(
+        pwq, inputs.get("password_policy_site_words") or []
+    )
     if not ev["pam"]["cracklib_dictionary"]:
         reasons.append("no cracklib dictionary: the dictionary check cannot work")
     report = _account_report(ev, inputs)
-    reasons += [
+    reasons += missing(ev, "accounts", "passwd") or [
         f"account name looks like a national ID number: {name}"
         for name in report["national_id_names"]
     ]
-    reasons += [f"account {name} has an empty password" for name in report["empty_password"]]
+    reasons += missing(ev, "accounts", "shadow") or [
+        f"account {name} has an empty password" for name in report["empty_password"]
+    ]
     shown = {
         "dictcheck": pwq["dictcheck"],
         "usercheck": pwq["usercheck"],
@@ -293,21 +410,30 @@ def firewall_review(firewall: dict, listening: list[dict], inputs: dict) -> dict
 
 
 def host_firewall(ev: dict, th: dict, inputs: dict) -> Verdict:
-    """MOE-15: inbound default drop on IPv4 and IPv6, and no undeclared service reachable."""
+    """MOE-15: inbound default drop on IPv4 and IPv6, and no undeclared service reachable.
+
+    A ruleset that an installed nft could not list, or listening sockets that ss could not
+    list, fail the control as missing evidence: neither is judged from an empty reading.
+    """
     fw = ev["firewall"]
     review = firewall_review(fw, ev["sockets"]["listening"], inputs)
-    reasons = []
-    if not fw["nft_available"]:
-        reasons.append("nftables is not installed: no host firewall")
+    unread_rules = missing(ev, "firewall", "nft")
+    unread_sockets = missing(ev, "sockets", "listening")
+    reasons = unread_rules + unread_sockets
     drop = fw["inbound_default_drop"]
-    for family in ("ipv4", "ipv6"):
-        if not drop[family]:
-            reasons.append(f"inbound {family} traffic is not dropped by default")
-    if not all(drop.values()):
+    if not unread_rules:
+        if not fw["nft_available"]:
+            reasons.append("nftables is not installed: no host firewall")
+        for family in ("ipv4", "ipv6"):
+            if not drop[family]:
+                reasons.append(f"inbound {family} traffic is not dropped by default")
+        if not all(drop.values()) and not unread_sockets:
+            reasons += [
+                f"undeclared service reachable: {port}" for port in review["undeclared_listeners"]
+            ]
         reasons += [
-            f"undeclared service reachable: {port}" for port in review["undeclared_listeners"]
+            f"firewall opens undeclared port {port}" for port in review["open_not_declared"]
         ]
-    reasons += [f"firewall opens undeclared port {port}" for port in review["open_not_declared"]]
     shown = {
         "service_enabled": fw["service_enabled"],
         "inbound_default_drop": drop,
@@ -322,7 +448,7 @@ def host_firewall(ev: dict, th: dict, inputs: dict) -> Verdict:
 def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-16: scanner, daemon and updater running, fresh signatures, a passing self-test."""
     av = ev["antivirus"]
-    reasons = [
+    reasons = missing(ev, "antivirus", "packages") or [
         f"package {name} is not installed"
         for name, version in av["packages"].items()
         if not version
@@ -361,18 +487,21 @@ def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
 def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-17: automatic security updates on, nothing security-relevant pending, no reboot owed."""
     up = ev["updates"]
-    reasons = []
-    if up["error"]:
-        reasons.append(f"pending updates could not be listed: {up['error']}")
-    if not up["unattended_upgrades_installed"]:
+    unread_packages = missing(ev, "updates", "packages")
+    unread_config = missing(ev, "updates", "config")
+    unread_sources = missing(ev, "updates", "sources")
+    reasons = unread_packages + unread_config + unread_sources
+    if up["error"] and not unread_packages:
+        reasons.append(f"{MISSING}: updates: pending updates could not be listed: {up['error']}")
+    if not up["unattended_upgrades_installed"] and not unread_packages:
         reasons.append("unattended-upgrades is not installed")
-    if not up["auto_upgrade_enabled"]:
+    if not up["auto_upgrade_enabled"] and not unread_config:
         reasons.append("automatic upgrades are off (APT::Periodic::Unattended-Upgrade)")
-    if not up["package_lists_update_enabled"]:
+    if not up["package_lists_update_enabled"] and not unread_config:
         reasons.append(
             "package lists are not refreshed automatically (APT::Periodic::Update-Package-Lists)"
         )
-    if not up["error"] and not up["security_sources"]:
+    if not up["error"] and not unread_sources and not up["security_sources"]:
         reasons.append(
             "apt has no security archive among its package lists: security updates cannot "
             "arrive (add the release's -security suite to the sources and refresh the lists)"
@@ -408,7 +537,10 @@ def remote_maintenance(ev: dict, th: dict, inputs: dict) -> Verdict:
     reasons = []
     for window in ra["windows"]:
         if window["error"]:
-            reasons.append(f"window record {window['name']} is unreadable: {window['error']}")
+            reasons.append(
+                f"{MISSING}: remote_access: window record {window['name']} is unreadable:"
+                f" {window['error']}"
+            )
         elif window["overdue"]:
             reasons.append(
                 f"window {window['name']} ({window['account']}) ended {window['end']}"
@@ -421,7 +553,9 @@ def remote_maintenance(ev: dict, th: dict, inputs: dict) -> Verdict:
         for e in s["elements"]
         if e["expires"] is None
     ]
-    reasons += [f"maintenance source entry without expiry: {entry}" for entry in timeless]
+    reasons += missing(ev, "firewall", "nft") or [
+        f"maintenance source entry without expiry: {entry}" for entry in timeless
+    ]
     shown = {
         "open_windows": [w for w in ra["windows"] if w["open"]],
         "windows_on_record": len(ra["windows"]),
@@ -437,8 +571,12 @@ def remote_control(ev: dict, th: dict, inputs: dict) -> Verdict:
         for s in ev["sockets"]["listening"]
         if s["port"] in REMOTE_CONTROL_PORTS and not s["loopback"]
     )
-    reasons = [f"remote-control software installed: {name}" for name in packages]
-    reasons += [f"remote-control port listening: {port}" for port in ports]
+    reasons = missing(ev, "remote_access", "packages") or [
+        f"remote-control software installed: {name}" for name in packages
+    ]
+    reasons += missing(ev, "sockets", "listening") or [
+        f"remote-control port listening: {port}" for port in ports
+    ]
     return _verdict(reasons, {"packages": packages, "listening": ports})
 
 
@@ -449,6 +587,9 @@ def database_privileges(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-42.2.4: no application account holds administrative database privileges."""
     db = ev["databases"]
     maria, pg = db["mariadb"], db["postgresql"]
+    unread = missing(ev, "databases", "packages")
+    if unread:
+        return Verdict("fail", unread, {})
     if not maria["installed"] and not pg["installed"]:
         return Verdict("not_applicable", [], {"mariadb": False, "postgresql": False})
     admins = set(inputs.get("database_accounts_admins") or [])
@@ -456,7 +597,9 @@ def database_privileges(ev: dict, th: dict, inputs: dict) -> Verdict:
     shown: dict[str, Any] = {}
     if maria["installed"]:
         if maria["error"]:
-            reasons.append(f"MariaDB grants could not be read: {maria['error']}")
+            reasons.append(
+                f"{MISSING}: databases: MariaDB grants could not be read: {maria['error']}"
+            )
         privileged = []
         for acc in maria["accounts"]:
             flags = [f for f in ("super", "grant_option", "all_global", "create_user") if acc[f]]
@@ -469,7 +612,9 @@ def database_privileges(ev: dict, th: dict, inputs: dict) -> Verdict:
         shown["mariadb"] = {"accounts": maria["accounts"], "privileged": privileged}
     if pg["installed"]:
         if pg["error"]:
-            reasons.append(f"PostgreSQL roles could not be read: {pg['error']}")
+            reasons.append(
+                f"{MISSING}: databases: PostgreSQL roles could not be read: {pg['error']}"
+            )
         privileged = []
         for role in pg["roles"]:
             flags = [
@@ -498,6 +643,7 @@ def idle_logout(ev: dict, th: dict, inputs: dict) -> Verdict:
             reasons.append(f"TMOUT is {idle['tmout']} s (limit {th['idle_timeout_max_seconds']} s)")
         if not idle["readonly"]:
             reasons.append("TMOUT is not readonly: users can unset it")
+    reasons += missing(ev, "system", "console_autologin")
     reasons += [f"console autologin: {f}" for f in ev["system"]["console_autologin"]]
     return _verdict(
         reasons, {"idle_timeout": idle, "console_autologin": ev["system"]["console_autologin"]}
@@ -508,6 +654,9 @@ def file_sharing(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-21: no SMB/NFS server unless the site declares it."""
     sharing = ev["system"]["file_sharing"]
     allowed = set(inputs.get("baseline_file_sharing_services") or [])
+    unread = missing(ev, "system", "packages")
+    if unread:
+        return Verdict("fail", unread, {"declared": sorted(allowed)})
     reasons = [
         f"{name} server installed but not declared"
         for name, on in sharing.items()
@@ -520,7 +669,7 @@ def access_review(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-22: the list of OS and database administrators, each with a named owner."""
     sudo = ev["system"]["sudoers"]
     owners = inputs.get("password_policy_owners") or {}
-    reasons = []
+    reasons = [f"{MISSING}: system: {sudo['error']}"] if sudo.get("error") else []
     if owners:
         reasons += [
             f"administrator {name} has no named owner"
@@ -538,7 +687,7 @@ def access_review(ev: dict, th: dict, inputs: dict) -> Verdict:
 def capacity(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-23..28: no filesystem above the usage limit (space or inodes)."""
     limit = th["disk_use_max_percent"]
-    reasons = []
+    reasons = missing(ev, "system", "filesystems")
     for fs in ev["system"]["filesystems"]:
         if fs["use_percent"] > limit:
             reasons.append(f"{fs['mount']} is {fs['use_percent']}% full (limit {limit}%)")
@@ -567,6 +716,7 @@ def audit_logs(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-42.1.5: persistent logs, readable only by root and adm."""
     system = ev["system"]
     reasons = [] if system["journal"]["persistent"] else ["the system journal is not persistent"]
+    reasons += missing(ev, "system", "log_files")
     reasons += [
         f"{f['path']} is world-readable (mode {f['mode']})"
         for f in system["log_files"]
@@ -578,26 +728,41 @@ def audit_logs(ev: dict, th: dict, inputs: dict) -> Verdict:
 def test_leftovers(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-42.1.8: no test accounts, and no version detail in the SSH banner."""
     ra = ev["remote_access"]
-    reasons = [
+    reasons = missing(ev, "accounts", "passwd") or [
         f"test account present: {n}"
         for n in ev["accounts"]["generic_names"]
         if n.lower().startswith("test")
     ]
-    if ra["sshd_present"] and ra["sshd"]["debianbanner"]:
+    sshd = _sshd_settings(ra)
+    reasons += sshd if isinstance(sshd, list) else []
+    if isinstance(sshd, dict) and sshd["debianbanner"]:
         reasons.append("sshd shows the Debian version in its banner (DebianBanner yes)")
     return _verdict(
-        reasons, {"sshd_debianbanner": ra["sshd"]["debianbanner"] if ra["sshd_present"] else None}
+        reasons, {"sshd_debianbanner": sshd["debianbanner"] if isinstance(sshd, dict) else None}
     )
+
+
+def _sshd_settings(ra: dict) -> dict | list[str] | None:
+    """The effective sshd settings; None without sshd; the evidence-missing reasons when an
+    installed sshd's configuration could not be read (``sshd -T`` failed)."""
+    if not ra["sshd_present"]:
+        return None
+    if ra["sshd"] is None or ra.get("sshd_error"):
+        why = ra.get("sshd_error") or "sshd -T gave no configuration"
+        return [f"{MISSING}: remote_access: sshd is installed but {why}"]
+    return ra["sshd"]
 
 
 def encrypted_transport(ev: dict, th: dict, inputs: dict) -> Verdict:
     """MOE-42.2.3: no cleartext login or transfer servers, and SSH without weak algorithms."""
     ra = ev["remote_access"]
-    reasons = [f"cleartext server installed: {name}" for name in ra["insecure_servers"]]
+    reasons = missing(ev, "remote_access", "packages") or [
+        f"cleartext server installed: {name}" for name in ra["insecure_servers"]
+    ]
     weak: list[str] = []
-    sshd = ra["sshd"]
-    if ra["sshd_present"] and sshd is None:
-        reasons.append("sshd is installed but its effective configuration (sshd -T) is unreadable")
+    sshd = _sshd_settings(ra)
+    if isinstance(sshd, list):
+        reasons += sshd
     elif sshd:
         weak = [c for c in sshd["ciphers"] if any(m in c for m in WEAK_CIPHER_MARKERS)]
         weak += [m for m in sshd["macs"] if any(w in m for w in WEAK_MAC_MARKERS)]
@@ -645,18 +810,42 @@ def find_waiver(waivers: list[dict], control_id: str, host: str) -> dict | None:
     return None
 
 
+def broken_areas(areas: list[str], evidence: Any) -> dict[str, str]:
+    """Why each of ``areas`` cannot be judged at all: not collected, not a mapping, or its
+    collector failed (the area holds only ``error``)."""
+    broken: dict[str, str] = {}
+    for area in areas:
+        area_evidence = evidence.get(area) if isinstance(evidence, dict) else None
+        if area_evidence is None:
+            broken[area] = "not collected"
+        elif not isinstance(area_evidence, dict):
+            broken[area] = f"malformed ({type(area_evidence).__name__}, not a mapping)"
+        elif set(area_evidence) == {"error"}:
+            broken[area] = str(area_evidence["error"])
+    return broken
+
+
+def _judge(control: dict, evidence: Any, inputs: dict) -> Verdict:
+    """The rule's verdict, or a failure when the evidence is missing or the rule cannot read it.
+
+    A rule that raises (evidence of an unexpected shape, a part the collector did not
+    report) fails its own control and no other: one bad area never costs the host its
+    other verdicts.
+    """
+    broken = broken_areas(control["evidence"], evidence)
+    if broken:
+        return Verdict("fail", [f"{MISSING}: {area}: {why}" for area, why in broken.items()], {})
+    try:
+        return RULES[control["id"]](evidence, control.get("thresholds", {}), inputs)
+    except Exception as exc:  # any rule failure is this control's failure, and only its
+        return Verdict("fail", [f"{MISSING} or malformed: {type(exc).__name__}: {exc}"], {})
+
+
 def judge_control(
     control: dict, evidence: dict, inputs: dict, waivers: list[dict], host: str, today: date
 ) -> dict:
     """The verdict on one control for one host, with its evidence, reasons and waiver."""
-    broken = {area: evidence.get(area, {"error": "not collected"}) for area in control["evidence"]}
-    broken = {area: ev["error"] for area, ev in broken.items() if "error" in ev and len(ev) == 1}
-    if broken:
-        verdict = Verdict(
-            "fail", [f"evidence area {a} could not be read: {e}" for a, e in broken.items()], {}
-        )
-    else:
-        verdict = RULES[control["id"]](evidence, control.get("thresholds", {}), inputs)
+    verdict = _judge(control, evidence, inputs)
     status, reasons = verdict.status, list(verdict.reasons)
     waiver = find_waiver(waivers, control["id"], host) if status == "fail" else None
     if waiver is not None:

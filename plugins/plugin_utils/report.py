@@ -7,12 +7,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+REPORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""A report's base name: a plain file name, never a path (no '/', no leading '.')."""
+
+
+def check_name(name: str) -> str:
+    """``name`` when it is a plain file name (``REPORT_NAME``); ValueError otherwise."""
+    if not isinstance(name, str) or not REPORT_NAME.fullmatch(name):
+        raise ValueError(
+            f"{name!r} is not a plain file name (a letter or digit, then up to 63 letters,"
+            " digits, '.', '_' or '-')"
+        )
+    return name
 
 
 def to_json(report: dict) -> str:
@@ -24,7 +38,7 @@ def to_junit(report: dict) -> str:
     """The CI report: a test suite per host, a test case per control.
 
     ``fail`` becomes a failure, ``waived`` and ``not_applicable`` are skipped with the
-    reason; an unreachable host is one failing test case named ``audit``.
+    reason; an unreachable host is one failing test case named ``audit`` that says why.
     """
     titles = {c["id"]: c["title"]["en"] for c in report["controls"]}
     summary = report["summary"]
@@ -39,7 +53,9 @@ def to_junit(report: dict) -> str:
         if host.get("unreachable"):
             case = ET.SubElement(suite, "testcase", classname=host["host"], name="audit")
             ET.SubElement(case, "failure", type="unreachable").set(
-                "message", "host could not be audited (unreachable)"
+                "message",
+                "host could not be audited (unreachable)"
+                + (f": {host['error']}" if host.get("error") else ""),
             )
             failures += 1
         for verdict in host["controls"]:
@@ -88,7 +104,11 @@ def write_atomically(path: Path, text: str, mode: int = 0o640) -> None:
 
 
 def write_reports(report: dict, directory: str, name: str, template: str) -> dict[str, Any]:
-    """Write ``<name>.json``, ``.junit.xml`` and ``.html`` in ``directory``; return their paths."""
+    """Write ``<name>.json``, ``.junit.xml`` and ``.html`` in ``directory``; return their paths.
+
+    ``name`` must be a plain file name (``check_name``): the reports never land elsewhere.
+    """
+    check_name(name)
     target = Path(directory)
     target.mkdir(mode=0o750, parents=True, exist_ok=True)
     paths = {}

@@ -254,12 +254,29 @@ def empty_password(accounts: list[dict]) -> list[str]:
     return [a["name"] for a in accounts if a["password"] == "empty"]
 
 
+def passwd_error(text: str | None, entries: list[dict]) -> str | None:
+    """Why the account list cannot be trusted: /etc/passwd unreadable or without an account."""
+    if text is None:
+        return f"{PASSWD} could not be read"
+    if not entries:
+        return f"{PASSWD} lists no account"
+    return None
+
+
 def collect(host: HostReader) -> dict:
-    """Gather the accounts evidence from the host (read-only)."""
+    """Gather the accounts evidence from the host (read-only).
+
+    ``passwd_error`` and ``shadow_error`` say why /etc/passwd or /etc/shadow could not be
+    read (None when they were): without them the account list or the aging and password
+    status of every account is unknown, which must not read as "no finding".
+    """
     login_defs = login_defs_evidence(parse_login_defs(host.read(LOGIN_DEFS)))
+    passwd_text = host.read(PASSWD)
+    shadow_text = host.read(SHADOW)
+    passwd = parse_passwd(passwd_text)
     accounts = build_accounts(
-        parse_passwd(host.read(PASSWD)),
-        parse_shadow(host.read(SHADOW)),
+        passwd,
+        parse_shadow(shadow_text),
         parse_shells(host.read(SHELLS)),
         login_defs["UID_MIN"],
         login_defs["UID_MAX"],
@@ -271,4 +288,6 @@ def collect(host: HostReader) -> dict:
         "generic_names": generic_names(accounts),
         "national_id_names": national_id_names(accounts),
         "empty_password": empty_password(accounts),
+        "passwd_error": passwd_error(passwd_text, passwd),
+        "shadow_error": None if shadow_text is not None else f"{SHADOW} could not be read",
     }

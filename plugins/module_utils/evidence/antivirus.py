@@ -9,7 +9,7 @@ import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
     parse_iso_time,
@@ -100,10 +100,11 @@ def parse_selftest(text: str | None, now: float) -> dict:
 
 def collect(host: HostReader) -> dict:
     """Antivirus evidence: see the module docstring and the area's schema."""
-    packages = installed_packages(host)
+    packages, packages_error = package_list(host)
     signatures = signature_files(host)
     return {
         "packages": {name: packages.get(name) for name in PACKAGES},
+        "packages_error": packages_error,
         "daemon_active": unit_active(host, DAEMON_UNIT),
         "updater_active": unit_active(host, UPDATER_UNIT),
         "updater_checks_per_day": parse_freshclam_checks(host.read(FRESHCLAM_CONF)),

@@ -13,7 +13,7 @@ import re
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 
 AREA = "databases"
@@ -209,8 +209,9 @@ def collect_postgresql(host: HostReader, packages: dict[str, str]) -> dict:
 
 def collect(host: HostReader) -> dict:
     """Database evidence: see the module docstring and the area's schema."""
-    packages = installed_packages(host)
+    packages, packages_error = package_list(host)
     return {
         "mariadb": collect_mariadb(host, packages),
         "postgresql": collect_postgresql(host, packages),
+        "packages_error": packages_error,
     }

@@ -17,7 +17,11 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    Result,
+    command_failure,
+)
 
 AREA = "firewall"
 
@@ -521,6 +525,18 @@ def _first_word(output: str) -> str:
     return words[0] if words else ""
 
 
+def nft_error(listing: Result, ruleset: list[dict] | None) -> str | None:
+    """Why an installed nft could not list the ruleset; None when it did or nft is absent.
+
+    Without nft there is no nftables firewall to read (``nft_available`` is false and the
+    audit fails MOE-15 for it); an nft that is there but fails hides whatever ruleset the
+    kernel holds, so the controls that read the ruleset cannot be decided.
+    """
+    if listing.rc == 127 or ruleset is not None:
+        return None
+    return command_failure(NFT_ARGV, listing) or "nft -j list ruleset printed no JSON ruleset"
+
+
 def collect(host: HostReader) -> dict:
     """Firewall evidence of ``host`` in the schema the controller evaluates."""
     listing = host.run(NFT_ARGV)
@@ -530,6 +546,7 @@ def collect(host: HostReader) -> dict:
     table_list = tables(objects)
     return {
         "nft_available": ruleset is not None,
+        "nft_error": nft_error(listing, ruleset),
         "service_enabled": _first_word(host.run(SERVICE_ENABLED_ARGV).out) == "enabled",
         "tables": table_list,
         "input_chains": input_chains(objects),

@@ -26,6 +26,28 @@ class Result(NamedTuple):
     err: str
 
 
+MAX_ERROR_TEXT = 500
+"""How much of a failing command's standard error the evidence keeps."""
+
+
+def command_failure(argv: list[str], result: Result) -> str | None:
+    """Why a command's output cannot be used as evidence, or None when it exited 0.
+
+    A missing program (rc 127) says so; any other failure names the command, its exit
+    code and what it wrote on standard error (its lines joined by "; ", at most
+    ``MAX_ERROR_TEXT`` characters): the line that says what is wrong is not always the last
+    (sshd -T ends with "terminating, 1 bad configuration options").
+    """
+    if result.rc == 0:
+        return None
+    if result.rc == 127:
+        return f"{argv[0]} is not installed (not found on the host)"
+    detail = "; ".join(line.strip() for line in result.err.splitlines() if line.strip())
+    if len(detail) > MAX_ERROR_TEXT:
+        detail = detail[: MAX_ERROR_TEXT - 3] + "..."
+    return f"{' '.join(argv)} exited {result.rc}" + (f": {detail}" if detail else "")
+
+
 class HostReader:
     """The read-only view of a host that collectors use."""
 

@@ -9,7 +9,10 @@ evidence module's command cache runs it once per host.
 
 from __future__ import annotations
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    command_failure,
+)
 
 DPKG_QUERY_ARGV: list[str] = ["dpkg-query", "-W", "-f", r"${Package}\t${Version}\t${Status}\n"]
 """Every package dpkg knows: name, version, status, tab-separated (dpkg expands ``\\t``)."""
@@ -35,9 +38,23 @@ def parse_dpkg_query(text: str) -> dict[str, str]:
     return installed
 
 
+def package_list(host: HostReader) -> tuple[dict[str, str], str | None]:
+    """Installed packages on ``host`` and why they could not be listed (None when they were).
+
+    dpkg-query missing or failing, or listing no installed package at all (a Debian host
+    always has some), is an error: "not installed" must never be read from a list that
+    could not be made.
+    """
+    result = host.run(DPKG_QUERY_ARGV)
+    failure = command_failure(DPKG_QUERY_ARGV, result)
+    if failure is not None:
+        return {}, failure
+    installed = parse_dpkg_query(result.out)
+    if not installed:
+        return {}, "dpkg-query listed no installed packages"
+    return installed, None
+
+
 def installed_packages(host: HostReader) -> dict[str, str]:
     """Installed packages on ``host`` (empty when dpkg-query is missing or fails)."""
-    result = host.run(DPKG_QUERY_ARGV)
-    if result.rc != 0:
-        return {}
-    return parse_dpkg_query(result.out)
+    return package_list(host)[0]

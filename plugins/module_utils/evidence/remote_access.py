@@ -15,9 +15,13 @@ import json
 import os
 from typing import Any
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    Result,
+    command_failure,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
     parse_iso_time,
@@ -187,19 +191,33 @@ def parse_window(path: str, text: str | None, now: float) -> dict:
     }
 
 
+def sshd_error(result: Result) -> str | None:
+    """Why an installed sshd's effective configuration could not be read (None: it was, or
+    there is no sshd)."""
+    if result.rc == 127 or (result.rc == 0 and result.out.strip()):
+        return None
+    return command_failure(SSHD_ARGV, result) or "sshd -T printed no configuration"
+
+
 def collect(host: HostReader) -> dict:
     """Remote-access evidence of ``host`` in the schema the controller evaluates.
 
     ``sshd`` is None when sshd is absent or ``sshd -T`` failed (for example on a broken
-    configuration); ``sshd_present`` still tells the two apart.
+    configuration); ``sshd_present`` tells the two apart and ``sshd_error`` says why
+    ``sshd -T`` failed. ``packages_error`` says why the installed packages (remote-control
+    software, clear-text servers) could not be listed.
     """
     sshd = host.run(SSHD_ARGV)
     now = host.now()
-    installed = set(installed_packages(host))
+    packages, packages_error = package_list(host)
+    installed = set(packages)
+    error = sshd_error(sshd)
     return {
         "sshd_present": sshd.rc != 127,
-        "sshd": parse_sshd_t(sshd.out) if sshd.rc == 0 and sshd.out.strip() else None,
+        "sshd": parse_sshd_t(sshd.out) if sshd.rc != 127 and error is None else None,
+        "sshd_error": error,
         "windows": [parse_window(path, host.read(path), now) for path in host.glob(WINDOWS_GLOB)],
         "remote_control_packages": sorted(installed.intersection(REMOTE_CONTROL_PACKAGES)),
         "insecure_servers": sorted(installed.intersection(INSECURE_SERVER_PACKAGES)),
+        "packages_error": packages_error,
     }

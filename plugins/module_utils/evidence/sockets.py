@@ -13,7 +13,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    command_failure,
+)
 
 AREA = "sockets"
 
@@ -98,6 +101,14 @@ def parse_ss(output: str) -> list[dict]:
 
 
 def collect(host: HostReader) -> dict:
-    """Listening TCP/UDP sockets of ``host`` (an empty list when ss is missing)."""
+    """Listening TCP/UDP sockets of ``host``.
+
+    When ss is missing or fails, ``listening`` is empty and ``listening_error`` says why:
+    an empty list read from nothing must not pass for a host that serves nothing.
+    """
     result = host.run(SS_ARGV)
-    return {"listening": parse_ss(result.out) if result.rc == 0 else []}
+    failure = command_failure(SS_ARGV, result)
+    return {
+        "listening": parse_ss(result.out) if failure is None else [],
+        "listening_error": failure,
+    }

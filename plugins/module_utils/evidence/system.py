@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    command_failure,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 
 AREA = "system"
@@ -27,6 +30,8 @@ GETTY_DROPIN_GLOBS = (
 )
 SUDO_GROUPS = ("sudo", "admin")
 SUDOERS = "/etc/sudoers"
+GROUP = "/etc/group"
+PASSWD = "/etc/passwd"
 SUDOERS_DIR_GLOB = "/etc/sudoers.d/*"
 DF_EXCLUDES = ["-x", "tmpfs", "-x", "devtmpfs", "-x", "overlay", "-x", "squashfs"]
 DF_ARGV = ["df", "-P", *DF_EXCLUDES]
@@ -87,15 +92,19 @@ def has_autologin(text: str) -> bool:
     return any(_AUTOLOGIN.search(_strip_comment(line)) for line in text.splitlines())
 
 
-def console_autologin(host: HostReader) -> list[str]:
-    """Getty drop-ins that log a user in without a password."""
+def console_autologin(host: HostReader) -> tuple[list[str], str | None]:
+    """Getty drop-ins that log a user in without a password, and which could not be read."""
     found = []
+    unread = []
     for pattern in GETTY_DROPIN_GLOBS:
         for path in host.glob(pattern):
             text = host.read(path)
-            if text is not None and has_autologin(text):
+            if text is None:
+                unread.append(path)
+            elif has_autologin(text):
                 found.append(path)
-    return sorted(found)
+    error = f"{', '.join(sorted(unread))} could not be read" if unread else None
+    return sorted(found), error
 
 
 def parse_group(text: str) -> dict[str, list[str]]:
@@ -191,10 +200,18 @@ def _sudoers_files(host: HostReader) -> list[str]:
 
 
 def sudoers(host: HostReader) -> dict:
-    """Users with sudo rights (groups expanded) and the entries granted NOPASSWD."""
-    group_text = host.read("/etc/group") or ""
+    """Users with sudo rights (groups expanded) and the entries granted NOPASSWD.
+
+    ``error`` names the files (/etc/group, /etc/passwd, the sudoers files) that could not
+    be read, None when every one was: a member list read without them is incomplete. A
+    host without sudo has no /etc/sudoers; only one that is there and unreadable counts.
+    """
+    group_read = host.read(GROUP)
+    passwd_read = host.read(PASSWD)
+    unread = [path for path, text in ((GROUP, group_read), (PASSWD, passwd_read)) if text is None]
+    group_text = group_read or ""
     groups = parse_group(group_text)
-    for name, users in parse_primary_groups(host.read("/etc/passwd") or "", group_text).items():
+    for name, users in parse_primary_groups(passwd_read or "", group_text).items():
         groups.setdefault(name, [])
         groups[name] = groups[name] + [user for user in users if user not in groups[name]]
     members: set[str] = set()
@@ -204,6 +221,8 @@ def sudoers(host: HostReader) -> dict:
     for path in _sudoers_files(host):
         text = host.read(path)
         if text is None:
+            if path != SUDOERS or host.mtime(path) is not None:
+                unread.append(path)
             continue
         for users, no_password in parse_sudoers(text):
             for entry in users:
@@ -213,7 +232,11 @@ def sudoers(host: HostReader) -> dict:
                     members.add(entry)
                 if no_password:
                     nopasswd.add(entry)
-    return {"members": sorted(members), "nopasswd": sorted(nopasswd)}
+    return {
+        "members": sorted(members),
+        "nopasswd": sorted(nopasswd),
+        "error": f"{', '.join(unread)} could not be read" if unread else None,
+    }
 
 
 def parse_df(text: str) -> dict[str, int | None]:
@@ -231,8 +254,12 @@ def parse_df(text: str) -> dict[str, int | None]:
     return usage
 
 
-def filesystems(host: HostReader) -> list[dict]:
-    """Space and inode use of each real filesystem."""
+def filesystems(host: HostReader) -> tuple[list[dict], str | None]:
+    """Space and inode use of each real filesystem, and why they could not be read.
+
+    df exits 1 when one filesystem cannot be read but still prints the others; no usable
+    line at all (df missing, or failing on every filesystem) is an error.
+    """
     space = host.run(DF_ARGV)
     inodes = host.run(DF_INODES_ARGV)
     inode_use = parse_df(inodes.out) if inodes.out else {}
@@ -243,7 +270,9 @@ def filesystems(host: HostReader) -> list[dict]:
         found.append(
             {"mount": mount, "use_percent": percent, "inodes_percent": inode_use.get(mount)}
         )
-    return found
+    if found:
+        return found, None
+    return found, command_failure(DF_ARGV, space) or "df listed no filesystem"
 
 
 def parse_journald(texts: list[str]) -> dict[str, str]:
@@ -293,26 +322,40 @@ def parse_stat_modes(text: str) -> list[dict]:
     return found
 
 
-def log_files(host: HostReader) -> list[dict]:
-    """Permissions of the authentication and system logs that exist.
+def log_files(host: HostReader) -> tuple[list[dict], str | None]:
+    """Permissions of the authentication and system logs that exist, and why they could not
+    be read.
 
-    ``stat`` exits 1 when one of the paths is missing but still prints the others.
+    ``stat`` exits 1 when one of the paths is missing but still prints the others; any
+    other failure (stat missing, or a file stat cannot examine) is an error.
     """
-    return parse_stat_modes(host.run(STAT_ARGV).out)
+    result = host.run(STAT_ARGV)
+    missing_only = result.rc == 1 and all(
+        "No such file or directory" in line for line in result.err.strip().splitlines()
+    )
+    error = None if missing_only else command_failure(STAT_ARGV, result)
+    return parse_stat_modes(result.out), error
 
 
 def collect(host: HostReader) -> dict:
     """System evidence: see the module docstring and the area's schema."""
-    packages = installed_packages(host)
+    packages, packages_error = package_list(host)
+    autologin, autologin_error = console_autologin(host)
+    mounts, filesystems_error = filesystems(host)
+    logs, log_files_error = log_files(host)
     return {
         "idle_timeout": idle_timeout(host),
-        "console_autologin": console_autologin(host),
+        "console_autologin": autologin,
+        "console_autologin_error": autologin_error,
         "file_sharing": {
             "samba": "samba" in packages,
             "nfs_server": "nfs-kernel-server" in packages,
         },
+        "packages_error": packages_error,
         "sudoers": sudoers(host),
-        "filesystems": filesystems(host),
+        "filesystems": mounts,
+        "filesystems_error": filesystems_error,
         "journal": journal(host),
-        "log_files": log_files(host),
+        "log_files": logs,
+        "log_files_error": log_files_error,
     }

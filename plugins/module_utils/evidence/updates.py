@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    command_failure,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    installed_packages,
+    package_list,
 )
 
 AREA = "updates"
@@ -145,11 +148,13 @@ def timer_enabled(host: HostReader, unit: str) -> bool:
 
 def collect(host: HostReader) -> dict:
     """Patching evidence: see the module docstring and the area's schema."""
-    packages = installed_packages(host)
+    packages, packages_error = package_list(host)
     config = host.run(APT_CONFIG_ARGV)
-    settings = parse_apt_config(config.out) if config.rc == 0 else {}
+    config_error = command_failure(APT_CONFIG_ARGV, config)
+    settings = parse_apt_config(config.out) if config_error is None else {}
     sources = host.run(POLICY_ARGV)
-    package_files = parse_package_files(sources.out) if sources.rc == 0 else []
+    sources_error = command_failure(POLICY_ARGV, sources)
+    package_files = parse_package_files(sources.out) if sources_error is None else []
     security_sources = [
         item["source"]
         for item in package_files
@@ -157,8 +162,8 @@ def collect(host: HostReader) -> dict:
     ]
     error: str | None = None
     pending: list[dict] = []
-    if not packages:
-        error = "dpkg-query listed no installed packages"
+    if packages_error is not None:
+        error = packages_error
     else:
         # Reads apt's binary cache only: a simulated upgrade costs ten times more per host.
         policy = host.run(POLICY_ARGV + sorted(packages))
@@ -183,4 +188,7 @@ def collect(host: HostReader) -> dict:
         "reboot_required": reboot_required,
         "reboot_packages": parse_reboot_packages(host.read(REBOOT_REQUIRED_PKGS)),
         "error": error,
+        "packages_error": packages_error,
+        "config_error": config_error,
+        "sources_error": sources_error,
     }

@@ -18,9 +18,12 @@ SCHEMA = json.loads((ROOT / "docs" / "audit-report.schema.json").read_text())
 RESULT = json.loads((ROOT / "tests/unit/plugins/fixtures/evidence-debian12-fresh.json").read_text())
 
 
-def judged(host_vars: dict | None = None, waivers=None) -> dict:
+def judged(host_vars: dict | None = None, waivers=None, **options) -> dict:
+    """web1's verdicts on the fresh Debian 12 evidence; ``waivers`` is the waiver file's
+    content (a list is wrapped as its ``waivers:``)."""
     host_vars = {"inventory_hostname": "web1", **(host_vars or {})}
-    return audit.audit_evaluate(RESULT, host_vars, waivers, today="2026-11-21")
+    document = {"waivers": waivers} if isinstance(waivers, list) else waivers
+    return audit.audit_evaluate(RESULT, host_vars, document, today="2026-11-21", **options)
 
 
 def test_report_of_a_judged_host_validates_against_the_schema():
@@ -72,7 +75,7 @@ def test_remediation_follows_only_the_controls_judged():
 
 def test_waiver_without_approver_is_refused_naming_the_entry():
     waiver = {"control": "MOE-16", "hosts": ["*"], "reason": "r", "expires": "2027-01-01"}
-    with pytest.raises(AnsibleFilterError, match="entry 1: missing approver"):
+    with pytest.raises(AnsibleFilterError, match=r"entry 1 \(MOE-16\): missing approver"):
         judged(waivers=[waiver])
 
 
@@ -159,3 +162,269 @@ def test_password_policy_faults_require_root_to_be_held_to_the_policy():
 def test_password_policy_faults_refuse_another_evidence_area():
     with pytest.raises(AnsibleFilterError, match="expected the pam evidence area"):
         audit.password_policy_faults({"error": "boom"}, 8, 3)
+
+
+# ---------------------------------------------------------------- waivers, checked strictly
+
+FILE = "/etc/edu_tw/waivers.yml"
+WAIVER = {
+    "control": "MOE-16",
+    "hosts": ["web*"],
+    "reason": "Vendor EDR replaces ClamAV (ticket 1234)",
+    "approver": "CISO",
+    "expires": "2027-03-31",
+}
+
+
+def refused(document, **options) -> str:
+    """The message with which the audit refuses the waiver file ``document``."""
+    with pytest.raises(AnsibleFilterError) as caught:
+        judged(waivers=document, waivers_file=FILE, **options)
+    return str(caught.value)
+
+
+def moe16(verdicts: dict) -> dict:
+    return next(c for c in verdicts["controls"] if c["id"] == "MOE-16")
+
+
+def test_waiver_file_text_is_parsed_and_its_waiver_applies():
+    text = (
+        "waivers:\n  - control: MOE-16\n    hosts: [web*]\n    reason: EDR\n"
+        "    approver: CISO\n    expires: 2027-03-31\n"
+    )
+    result = moe16(judged(waivers=text, waivers_file=FILE))
+    assert (result["status"], result["waiver"]["expires"]) == ("waived", "2027-03-31")
+
+
+def test_no_waiver_file_means_no_waivers():
+    assert moe16(judged(waivers=None))["status"] == "fail"
+
+
+def test_empty_waiver_file_is_refused_naming_the_file():
+    assert refused("") == (
+        f"audit_waivers_file {FILE}: the file is empty; expected a 'waivers:' list"
+    )
+
+
+def test_waiver_file_with_a_list_at_the_top_is_refused():
+    assert refused("- control: MOE-16\n") == (
+        f"audit_waivers_file {FILE}: expected a mapping with a 'waivers' list, got a list"
+    )
+
+
+def test_waiver_file_that_is_not_yaml_is_refused():
+    assert refused("waivers: [\n").startswith(f"audit_waivers_file {FILE}: not valid YAML")
+
+
+def test_waiver_file_of_only_comments_is_refused():
+    assert refused("# nothing yet\n").endswith("got nothing")
+
+
+def test_waiver_file_with_another_top_key_is_refused():
+    assert refused({"waiver": [WAIVER]}) == (
+        f"audit_waivers_file {FILE}: unknown key(s) waiver; the file holds only 'waivers'"
+    )
+
+
+def test_waivers_that_are_not_a_list_are_refused():
+    assert refused({"waivers": WAIVER}).endswith("'waivers' must be a list, got a mapping")
+
+
+def test_waiver_entry_that_is_not_a_mapping_is_refused():
+    assert refused({"waivers": ["MOE-16"]}).startswith(
+        f"audit_waivers_file {FILE}: entry 1: expected a mapping"
+    )
+
+
+def test_waiver_hosts_given_as_a_string_is_refused_not_read_letter_by_letter():
+    message = refused({"waivers": [dict(WAIVER, hosts="web1")]})
+    assert message == (
+        f"audit_waivers_file {FILE}: entry 1 (MOE-16): hosts must be a list of host patterns,"
+        " not a string: write hosts: [web1]"
+    )
+
+
+def test_waiver_with_no_hosts_is_refused():
+    assert "hosts must be a non-empty list" in refused({"waivers": [dict(WAIVER, hosts=[])]})
+
+
+def test_waiver_host_pattern_that_is_not_a_string_is_refused():
+    message = refused({"waivers": [dict(WAIVER, hosts=["web1", 7])]})
+    assert message.endswith("every host pattern must be a non-empty string, got 7")
+
+
+def test_waiver_with_an_unknown_key_is_refused():
+    message = refused({"waivers": [dict(WAIVER, ticket=1234)]})
+    assert message.startswith(f"audit_waivers_file {FILE}: entry 1 (MOE-16): unknown key(s) ticket")
+
+
+def test_waiver_with_an_empty_reason_is_refused():
+    message = refused({"waivers": [dict(WAIVER, reason="  ")]})
+    assert message.endswith("reason must be a non-empty string, got a string")
+
+
+def test_waiver_with_an_approver_that_is_not_a_string_is_refused():
+    message = refused({"waivers": [dict(WAIVER, approver=["CISO"])]})
+    assert message.endswith("approver must be a non-empty string, got a list")
+
+
+@pytest.mark.parametrize("expires", ["31/03/2027", "20270331", "2027-02-30", 20270331, None])
+def test_waiver_whose_expiry_is_not_an_iso_date_is_refused(expires):
+    message = refused({"waivers": [dict(WAIVER, expires=expires)]})
+    assert "expires" in message and message.startswith(f"audit_waivers_file {FILE}: entry 1")
+
+
+def test_waiver_expiring_at_a_time_rather_than_a_date_is_refused():
+    message = refused(
+        "waivers:\n  - "
+        + "\n    ".join(
+            [
+                "control: MOE-16",
+                "hosts: [web1]",
+                "reason: r",
+                "approver: a",
+                "expires: 2027-03-31 10:00:00",
+            ]
+        )
+        + "\n"
+    )
+    assert message.endswith("expires must be a date (YYYY-MM-DD), not a time")
+
+
+def test_waiver_for_a_control_outside_the_selection_is_refused_and_says_so():
+    message = refused({"waivers": [WAIVER]}, controls=["MOE-15"])
+    assert message == (
+        f"audit_waivers_file {FILE}: entry 1 (MOE-16): waives MOE-16, which this run does not"
+        " judge (audit_controls, audit_tiers): judge it too, or give this run a waiver file"
+        " without it"
+    )
+
+
+def test_waiver_messages_name_the_entry_that_is_wrong():
+    good = dict(WAIVER, control="MOE-15")
+    assert refused({"waivers": [good, dict(WAIVER, hosts="db1")]}).startswith(
+        f"audit_waivers_file {FILE}: entry 2 (MOE-16):"
+    )
+
+
+# ---------------------------------------------------------------- audit_controls
+
+
+def test_control_pattern_that_matches_nothing_is_refused_with_the_valid_ids():
+    with pytest.raises(AnsibleFilterError) as caught:
+        judged(controls=["MOE-15", "MOE-12.10"])
+    message = str(caught.value)
+    assert message.startswith("audit_controls: MOE-12.10 match(es) no control of the catalogue")
+    assert "valid IDs: MOE-12.9.1, MOE-12.9.2" in message
+
+
+def test_control_pattern_outside_the_selected_tiers_is_refused():
+    with pytest.raises(AnsibleFilterError, match=r"audit_controls: MOE-20 .* in tier\(s\) core"):
+        judged(controls=["MOE-20"], tiers=["core"])
+
+
+def test_controls_given_as_one_string_are_refused():
+    with pytest.raises(AnsibleFilterError, match="audit_controls: expected a list"):
+        judged(controls="MOE-15")
+
+
+def test_unknown_tier_is_refused():
+    with pytest.raises(AnsibleFilterError, match="audit_tiers: expected a list of core, also"):
+        judged(tiers=["extra"])
+
+
+# ---------------------------------------------------------------- verdicts and the selection
+
+
+def with_admin(owners: dict) -> tuple[dict, dict]:
+    """The fresh host with ``carol`` in the sudo group, and host variables with ``owners``."""
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["system"]["sudoers"]["members"] = ["carol", "root"]
+    return result, {"inventory_hostname": "web1", "password_policy_owners": owners}
+
+
+def access_review(result: dict, host_vars: dict, controls: list) -> dict:
+    verdicts = audit.audit_evaluate(result, host_vars, controls=controls, today="2026-11-21")
+    return next(c for c in verdicts["controls"] if c["id"] == "MOE-22")
+
+
+def test_access_review_alone_reads_the_password_policy_owners():
+    result, host_vars = with_admin({"root": "Ops team"})
+    assert access_review(result, host_vars, ["MOE-22"])["reasons"] == [
+        "administrator carol has no named owner"
+    ]
+
+
+def test_access_review_verdict_is_the_same_alone_and_with_every_control():
+    result, host_vars = with_admin({"root": "Ops team"})
+    assert access_review(result, host_vars, ["MOE-22"]) == access_review(result, host_vars, ["*"])
+
+
+def test_site_inputs_of_every_catalogue_role_reach_a_control_judged_alone():
+    result, host_vars = with_admin({"root": "Ops team", "carol": "Carol Lin"})
+    assert access_review(result, host_vars, ["MOE-22"])["status"] == "pass"
+
+
+# ---------------------------------------------------------------- hosts that were not audited
+
+
+def test_unreachable_result_gives_a_host_not_audited_with_the_reason():
+    unreachable = {
+        "unreachable": True,
+        "msg": "Failed to connect to the host via ssh",
+        "changed": False,
+    }
+    entry = audit.audit_evaluate(unreachable, {"inventory_hostname": "web2"})
+    assert (entry["host"], entry["status"], entry["unreachable"], entry["controls"]) == (
+        "web2",
+        "fail",
+        True,
+        [],
+    )
+    assert entry["error"] == "unreachable: Failed to connect to the host via ssh"
+
+
+def test_failed_evidence_module_gives_a_host_not_audited_with_its_message():
+    failed = {"failed": True, "msg": "MODULE FAILURE: No module named 'json'"}
+    entry = audit.audit_evaluate(failed, {"inventory_hostname": "web2"})
+    assert entry["error"] == (
+        "the evidence could not be collected: MODULE FAILURE: No module named 'json'"
+    )
+
+
+def test_result_without_evidence_gives_a_host_not_audited():
+    entry = audit.audit_evaluate({"changed": False}, {"inventory_hostname": "web2"})
+    assert (entry["unreachable"], entry["error"]) == (
+        True,
+        "the evidence module returned no evidence",
+    )
+
+
+def test_unreachable_host_still_has_its_inputs_checked():
+    with pytest.raises(AnsibleFilterError, match="audit_controls"):
+        audit.audit_evaluate({"unreachable": True}, {"inventory_hostname": "w"}, controls=["X"])
+
+
+def test_report_of_hosts_that_were_all_unreachable_says_so_and_validates():
+    entries = [
+        audit.audit_evaluate({"unreachable": True, "msg": "timed out"}, {"inventory_hostname": h})
+        for h in ("web1", "web2")
+    ]
+    report = audit.audit_report(entries, "2026-11-21T10:00:00Z", "audit", ["web1", "web2"])
+    jsonschema.Draft202012Validator(SCHEMA).validate(report)
+    assert (report["summary"]["hosts_unreachable"], report["summary"]["hosts_failing"]) == (2, 2)
+
+
+def test_report_counts_hosts_judged_unreachable_and_hosts_never_judged():
+    entry = audit.audit_evaluate({"unreachable": True}, {"inventory_hostname": "web2"})
+    report = audit.audit_report(
+        [judged(), entry], "2026-11-21T10:00:00Z", "audit", ["web1", "web2", "web3"]
+    )
+    assert report["summary"]["hosts_unreachable"] == 2
+    web3 = next(h for h in report["hosts"] if h["host"] == "web3")
+    assert web3["error"] == audit.NOT_JUDGED
+
+
+def test_report_covers_exactly_the_expected_hosts_judged():
+    report = audit.audit_report([judged()], "2026-11-21T10:00:00Z", "audit", ["web1"])
+    assert [h["host"] for h in report["hosts"]] == ["web1"]

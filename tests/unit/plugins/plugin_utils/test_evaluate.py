@@ -124,9 +124,7 @@ def test_password_length_shows_pass_min_len(hardened):
 def test_password_length_fails_when_the_accounts_evidence_is_unreadable(hardened):
     hardened["accounts"] = {"error": "PermissionError: /etc/login.defs"}
     result = verdict("MOE-12.9.1", hardened)
-    assert result["reasons"] == [
-        "evidence area accounts could not be read: PermissionError: /etc/login.defs"
-    ]
+    assert result["reasons"] == ["evidence missing: accounts: PermissionError: /etc/login.defs"]
 
 
 def test_max_days_above_180_in_login_defs_fails_with_the_value(hardened):
@@ -415,7 +413,8 @@ def test_pending_security_update_fails_patching_and_names_the_package(patched):
 def test_unlistable_updates_fail_patching_without_guessing_the_sources(patched):
     patched["updates"].update(error="E: Could not open lock file", security_sources=[])
     assert verdict("MOE-17", patched)["reasons"] == [
-        "pending updates could not be listed: E: Could not open lock file"
+        "evidence missing: updates: pending updates could not be listed:"
+        " E: Could not open lock file"
     ]
 
 
@@ -518,3 +517,270 @@ def test_remediation_lists_only_roles_that_exist(fresh):
     result = evaluate.evaluate_host("web1", fresh, CONTROLS, {}, [], TODAY, {"password_policy"})
     assert result["remediation"]["roles"] == ["password_policy"]
     assert {"control": "MOE-15", "role": "firewall"} in result["remediation"]["unavailable"]
+
+
+# ---------------------------------------------------------------- evidence that was not read
+
+
+def reasons_of(control_id: str, evidence: dict, inputs: dict | None = None) -> list[str]:
+    result = verdict(control_id, evidence, inputs)
+    assert result["status"] == "fail", result
+    return result["reasons"]
+
+
+SS_MISSING = "ss is not installed (not found on the host)"
+SSHD_BROKEN = "sshd -T exited 255: /etc/ssh/sshd_config: line 1: Bad configuration option: Bogus"
+DPKG_MISSING = "dpkg-query is not installed (not found on the host)"
+
+
+def test_collector_error_is_reported_as_evidence_missing_for_its_area(hardened):
+    hardened["sockets"] = {"error": "OSError: boom"}
+    assert reasons_of("MOE-15", hardened) == ["evidence missing: sockets: OSError: boom"]
+
+
+def test_area_that_was_not_collected_is_evidence_missing(hardened):
+    del hardened["sockets"]
+    assert reasons_of("MOE-19", hardened) == ["evidence missing: sockets: not collected"]
+
+
+def test_area_that_is_not_a_mapping_is_evidence_missing(hardened):
+    hardened["sockets"] = ["22/tcp"]
+    assert reasons_of("MOE-19", hardened) == [
+        "evidence missing: sockets: malformed (list, not a mapping)"
+    ]
+
+
+def test_missing_ss_fails_the_firewall_even_behind_a_default_drop(hardened):
+    hardened["sockets"].update(listening=[], listening_error=SS_MISSING)
+    assert reasons_of("MOE-15", hardened) == [f"evidence missing: sockets: {SS_MISSING}"]
+
+
+def test_missing_ss_fails_remote_control(fresh):
+    fresh["sockets"].update(listening=[], listening_error=SS_MISSING)
+    assert reasons_of("MOE-19", fresh) == [f"evidence missing: sockets: {SS_MISSING}"]
+
+
+def test_failing_nft_fails_the_firewall_as_missing_evidence_not_as_no_firewall(hardened):
+    hardened["firewall"].update(nft_available=False, nft_error="nft -j list ruleset exited 1")
+    assert reasons_of("MOE-15", hardened) == [
+        "evidence missing: firewall: nft -j list ruleset exited 1"
+    ]
+
+
+def test_failing_nft_fails_remote_maintenance(fresh):
+    fresh["firewall"]["nft_error"] = "nft -j list ruleset exited 1"
+    assert reasons_of("MOE-18", fresh) == [
+        "evidence missing: firewall: nft -j list ruleset exited 1"
+    ]
+
+
+def test_host_without_nft_still_fails_the_firewall_for_having_none(fresh):
+    fresh["firewall"]["nft_error"] = None
+    assert "nftables is not installed: no host firewall" in reasons_of("MOE-15", fresh)
+
+
+def broken_sshd(evidence: dict) -> dict:
+    evidence["remote_access"].update(sshd_present=True, sshd=None, sshd_error=SSHD_BROKEN)
+    return evidence
+
+
+def test_failing_sshd_t_fails_test_leftovers_without_raising(fresh):
+    assert reasons_of("MOE-42.1.8", broken_sshd(fresh)) == [
+        f"evidence missing: remote_access: sshd is installed but {SSHD_BROKEN}"
+    ]
+
+
+def test_failing_sshd_t_fails_encrypted_transport(fresh):
+    assert reasons_of("MOE-42.2.3", broken_sshd(fresh)) == [
+        f"evidence missing: remote_access: sshd is installed but {SSHD_BROKEN}"
+    ]
+
+
+def test_sshd_without_settings_or_error_is_still_evidence_missing(fresh):
+    fresh["remote_access"].update(sshd_present=True, sshd=None)
+    assert reasons_of("MOE-42.1.8", fresh)[0].startswith("evidence missing: remote_access:")
+
+
+def test_host_without_sshd_judges_test_leftovers_on_the_accounts(fresh):
+    fresh["remote_access"].update(sshd_present=False, sshd=None, sshd_error=None)
+    assert verdict("MOE-42.1.8", fresh)["status"] == "pass"
+
+
+def test_unreadable_passwd_fails_password_aging_instead_of_finding_no_account(hardened):
+    hardened["accounts"].update(accounts=[], passwd_error="/etc/passwd could not be read")
+    assert reasons_of("MOE-12.9.2", hardened) == [
+        "evidence missing: accounts: /etc/passwd could not be read"
+    ]
+
+
+def test_unreadable_shadow_fails_password_aging(hardened):
+    hardened["accounts"]["shadow_error"] = "/etc/shadow could not be read"
+    assert reasons_of("MOE-12.9.2", hardened) == [
+        "evidence missing: accounts: /etc/shadow could not be read"
+    ]
+
+
+def test_unreadable_passwd_fails_shared_accounts(hardened):
+    hardened["accounts"].update(accounts=[], passwd_error="/etc/passwd lists no account")
+    assert reasons_of("MOE-12.9.4", hardened) == [
+        "evidence missing: accounts: /etc/passwd lists no account"
+    ]
+
+
+def test_unreadable_shadow_fails_guessable_credentials(hardened):
+    hardened["accounts"]["shadow_error"] = "/etc/shadow could not be read"
+    assert reasons_of("MOE-12.9.5", hardened) == [
+        "evidence missing: accounts: /etc/shadow could not be read"
+    ]
+
+
+def test_unreadable_passwd_fails_test_leftovers(fresh):
+    fresh["accounts"]["passwd_error"] = "/etc/passwd could not be read"
+    assert reasons_of("MOE-42.1.8", fresh) == [
+        "evidence missing: accounts: /etc/passwd could not be read"
+    ]
+
+
+PAM_UNREAD = "/etc/pam.d/common-password could not be read: the password stack is unknown"
+
+
+@pytest.mark.parametrize("control_id", ["MOE-12.9.1", "MOE-12.9.3", "MOE-12.9.5"])
+def test_unreadable_password_stack_fails_the_pam_controls(hardened, control_id):
+    hardened["pam"]["stack_error"] = PAM_UNREAD
+    assert reasons_of(control_id, hardened) == [f"evidence missing: pam: {PAM_UNREAD}"]
+
+
+def test_unknown_libpam_version_fails_password_history(hardened):
+    hardened["pam"]["pwhistory_error"] = "the libpam-modules version is unknown"
+    assert reasons_of("MOE-12.9.3", hardened) == [
+        "evidence missing: pam: the libpam-modules version is unknown"
+    ]
+
+
+def test_unlisted_packages_fail_database_privileges_instead_of_not_applicable(fresh):
+    fresh["databases"]["packages_error"] = DPKG_MISSING
+    assert reasons_of("MOE-42.2.4", fresh) == [f"evidence missing: databases: {DPKG_MISSING}"]
+
+
+def test_unreadable_grants_are_evidence_missing(fresh):
+    fresh["databases"]["mariadb"].update(installed=True, error="Access denied")
+    assert reasons_of("MOE-42.2.4", fresh) == [
+        "evidence missing: databases: MariaDB grants could not be read: Access denied"
+    ]
+
+
+def test_unlisted_packages_fail_file_sharing(fresh):
+    fresh["system"]["packages_error"] = DPKG_MISSING
+    assert reasons_of("MOE-21", fresh) == [f"evidence missing: system: {DPKG_MISSING}"]
+
+
+def test_unlisted_packages_fail_remote_control(fresh):
+    fresh["remote_access"]["packages_error"] = DPKG_MISSING
+    assert reasons_of("MOE-19", fresh) == [f"evidence missing: remote_access: {DPKG_MISSING}"]
+
+
+def test_unlisted_packages_fail_encrypted_transport(fresh):
+    fresh["remote_access"]["packages_error"] = DPKG_MISSING
+    reasons = reasons_of("MOE-42.2.3", fresh)
+    assert reasons[0] == f"evidence missing: remote_access: {DPKG_MISSING}"
+    assert not any(reason.startswith("cleartext server") for reason in reasons)
+
+
+def test_unlisted_packages_fail_antivirus_as_missing_not_as_uninstalled(fresh):
+    fresh["antivirus"]["packages_error"] = DPKG_MISSING
+    reasons = reasons_of("MOE-16", fresh)
+    assert reasons[0] == f"evidence missing: antivirus: {DPKG_MISSING}"
+    assert not any(reason.startswith("package ") for reason in reasons)
+
+
+def test_unreadable_apt_settings_fail_patching_as_missing_evidence(patched):
+    patched["updates"].update(
+        auto_upgrade_enabled=False,
+        package_lists_update_enabled=False,
+        config_error="apt-config is not installed (not found on the host)",
+    )
+    assert reasons_of("MOE-17", patched) == [
+        "evidence missing: updates: apt-config is not installed (not found on the host)"
+    ]
+
+
+def test_unlisted_apt_sources_fail_patching_as_missing_evidence(patched):
+    patched["updates"].update(security_sources=[], sources_error="apt-cache policy exited 100")
+    assert reasons_of("MOE-17", patched) == [
+        "evidence missing: updates: apt-cache policy exited 100"
+    ]
+
+
+def test_unlisted_packages_fail_patching_once(patched):
+    patched["updates"].update(
+        unattended_upgrades_installed=False, error=DPKG_MISSING, packages_error=DPKG_MISSING
+    )
+    assert reasons_of("MOE-17", patched) == [f"evidence missing: updates: {DPKG_MISSING}"]
+
+
+def test_unreadable_sudoers_fail_access_review(fresh):
+    fresh["system"]["sudoers"]["error"] = "/etc/sudoers.d/ops could not be read"
+    assert reasons_of("MOE-22", fresh) == [
+        "evidence missing: system: /etc/sudoers.d/ops could not be read"
+    ]
+
+
+def test_unlisted_filesystems_fail_capacity(fresh):
+    fresh["system"].update(filesystems=[], filesystems_error="df exited 1")
+    assert reasons_of("MOE-23..28", fresh) == ["evidence missing: system: df exited 1"]
+
+
+def test_unreadable_log_permissions_fail_audit_logs(fresh):
+    fresh["system"].update(
+        journal={"persistent": True, "max_retention": None},
+        log_files=[],
+        log_files_error="stat is not installed (not found on the host)",
+    )
+    assert reasons_of("MOE-42.1.5", fresh) == [
+        "evidence missing: system: stat is not installed (not found on the host)"
+    ]
+
+
+def test_unreadable_getty_drop_in_fails_idle_logout(fresh):
+    fresh["system"].update(
+        idle_timeout={"tmout": 600, "readonly": True, "file": "/etc/profile.d/tmout.sh"},
+        console_autologin_error="/etc/systemd/system/getty@tty1.service.d/a.conf could not be read",
+    )
+    assert reasons_of("MOE-20", fresh) == [
+        "evidence missing: system: /etc/systemd/system/getty@tty1.service.d/a.conf"
+        " could not be read"
+    ]
+
+
+def test_unreadable_window_record_is_evidence_missing(fresh):
+    fresh["remote_access"]["windows"] = [
+        {"name": "w1", "account": "", "sources": [], "start": "", "end": "", "closed": None}
+        | {"open": False, "overdue": False, "error": "invalid JSON"}
+    ]
+    assert reasons_of("MOE-18", fresh) == [
+        "evidence missing: remote_access: window record w1 is unreadable: invalid JSON"
+    ]
+
+
+# ---------------------------------------------------------------- a rule never costs the host
+
+
+def test_rule_that_raises_fails_its_control_naming_the_exception(fresh):
+    del fresh["remote_access"]["insecure_servers"]
+    assert reasons_of("MOE-42.2.3", fresh) == [
+        "evidence missing or malformed: KeyError: 'insecure_servers'"
+    ]
+
+
+def test_rule_that_raises_leaves_the_other_controls_judged(fresh):
+    del fresh["remote_access"]["insecure_servers"]
+    result = evaluate.evaluate_host("web1", fresh, CONTROLS, {}, [], TODAY, set())
+    statuses = {c["id"]: c["status"] for c in result["controls"]}
+    assert statuses["MOE-42.2.3"] == "fail"
+    assert statuses["MOE-19"] == "pass"
+    assert len(statuses) == len(CONTROLS)
+
+
+def test_evidence_of_the_wrong_shape_fails_without_raising(fresh):
+    fresh["system"]["filesystems"] = "full"
+    assert reasons_of("MOE-23..28", fresh)[0].startswith("evidence missing or malformed: TypeError")

@@ -55,3 +55,32 @@ def test_write_reports_writes_three_files_that_parse(report, tmp_path):
     assert json.loads(Path(paths["json"]).read_text()) == report
     ET.parse(paths["junit.xml"])
     assert Path(paths["html"]).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_junit_failure_of_a_host_not_audited_says_why(report):
+    root = ET.fromstring(render.to_junit(report))
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "audit"]
+    assert case.find("failure").get("message") == (
+        f"host could not be audited (unreachable): {audit.NOT_JUDGED}"
+    )
+
+
+def test_html_of_a_host_not_audited_says_why(report):
+    assert audit.NOT_JUDGED in render.to_html(report, TEMPLATE)
+
+
+@pytest.mark.parametrize("name", ["audit", "before", "after", "audit-2026.11_21", "a" * 64])
+def test_plain_report_names_are_accepted(name):
+    assert render.check_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["../audit", "a/b", "/tmp/x", ".hidden", "", "a b", "a" * 65])
+def test_report_name_that_is_not_a_plain_file_name_is_refused(name):
+    with pytest.raises(ValueError, match="is not a plain file name"):
+        render.check_name(name)
+
+
+def test_reports_are_never_written_outside_their_directory(report, tmp_path):
+    with pytest.raises(ValueError):
+        render.write_reports(report, str(tmp_path / "in"), "../out", TEMPLATE)
+    assert not (tmp_path / "out.json").exists()

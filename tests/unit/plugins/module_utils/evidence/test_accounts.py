@@ -447,5 +447,36 @@ def test_collect_returns_the_schema_keys_and_is_json_serialisable() -> None:
         "generic_names",
         "national_id_names",
         "empty_password",
+        "passwd_error",
+        "shadow_error",
     }
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+# --- what could not be read ------------------------------------------------------------
+
+
+def test_unreadable_passwd_is_an_error_not_a_host_without_accounts() -> None:
+    host = debian_host()
+    del host.files["/etc/passwd"]
+    evidence = accounts.collect(host)
+    assert (evidence["accounts"], evidence["passwd_error"]) == (
+        [],
+        "/etc/passwd could not be read",
+    )
+
+
+def test_passwd_without_an_account_is_an_error() -> None:
+    evidence = accounts.collect(debian_host(passwd="# nothing\n"))
+    assert evidence["passwd_error"] == "/etc/passwd lists no account"
+
+
+def test_unreadable_shadow_is_an_error() -> None:
+    host = debian_host()
+    del host.files["/etc/shadow"]
+    assert accounts.collect(host)["shadow_error"] == "/etc/shadow could not be read"
+
+
+def test_readable_passwd_and_shadow_are_no_error() -> None:
+    evidence = accounts.collect(debian_host())
+    assert (evidence["passwd_error"], evidence["shadow_error"]) == (None, None)

@@ -187,9 +187,10 @@ def test_parse_selftest_leaves_age_unknown_for_unparsable_time():
     assert antivirus.parse_selftest(text, NOW)["age_hours"] is None
 
 
-def test_collect_without_clamav_reports_nothing_installed():
+def test_collect_without_dpkg_reports_nothing_installed_and_why():
     assert antivirus.collect(RecordedHost(now=NOW)) == {
         "packages": {"clamav": None, "clamav-daemon": None, "clamav-freshclam": None},
+        "packages_error": "dpkg-query is not installed (not found on the host)",
         "daemon_active": False,
         "updater_active": False,
         "updater_checks_per_day": None,
@@ -202,3 +203,7 @@ def test_collect_without_clamav_reports_nothing_installed():
 def test_collect_output_is_json_serialisable():
     evidence = antivirus.collect(_host())
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+def test_collect_with_listed_packages_reports_no_packages_error():
+    assert antivirus.collect(_host())["packages_error"] is None

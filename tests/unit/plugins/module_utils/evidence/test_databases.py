@@ -263,7 +263,7 @@ def test_postgresql_units_fall_back_to_umbrella_unit_without_clusters():
     assert databases.postgresql_units(RecordedHost()) == ["postgresql.service"]
 
 
-def test_collect_without_database_servers_reports_nothing_installed():
+def test_collect_without_dpkg_reports_nothing_installed_and_why():
     assert databases.collect(RecordedHost()) == {
         "mariadb": {
             "installed": False,
@@ -274,9 +274,14 @@ def test_collect_without_database_servers_reports_nothing_installed():
             "test_database": False,
         },
         "postgresql": {"installed": False, "running": None, "error": None, "roles": []},
+        "packages_error": "dpkg-query is not installed (not found on the host)",
     }
 
 
 def test_collect_output_is_json_serialisable():
     evidence = databases.collect(_host())
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+def test_collect_with_listed_packages_reports_no_packages_error():
+    assert databases.collect(_host())["packages_error"] is None

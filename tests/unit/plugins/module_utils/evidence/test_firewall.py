@@ -220,6 +220,28 @@ def test_failing_nft_reports_unavailable():
     assert firewall.collect(host)["nft_available"] is False
 
 
+def test_missing_nft_is_no_error_but_no_firewall():
+    assert firewall.collect(RecordedHost())["nft_error"] is None
+
+
+def test_failing_nft_says_why():
+    host = nft_host("")
+    host.commands[NFT] = Result(1, "", "netlink: Error: cache initialization failed")
+    assert firewall.collect(host)["nft_error"] == (
+        "nft -j list ruleset exited 1: netlink: Error: cache initialization failed"
+    )
+
+
+def test_nft_printing_no_json_ruleset_is_an_error():
+    assert collect_from("table inet filter {}")["nft_error"] == (
+        "nft -j list ruleset printed no JSON ruleset"
+    )
+
+
+def test_listed_ruleset_is_no_error():
+    assert collect_from(EMPTY_RULESET)["nft_error"] is None
+
+
 def test_empty_ruleset_is_available():
     assert collect_from(EMPTY_RULESET)["nft_available"] is True
 

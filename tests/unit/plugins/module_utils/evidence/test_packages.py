@@ -12,6 +12,7 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host imp
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
     installed_packages,
+    package_list,
     parse_dpkg_query,
 )
 
@@ -75,3 +76,28 @@ def test_installed_packages_is_empty_when_dpkg_query_fails():
         commands={DPKG_KEY: Result(2, DPKG_OUTPUT, "dpkg-query: error: parsing file")}
     )
     assert installed_packages(host) == {}
+
+
+def test_package_list_of_a_host_without_dpkg_says_why():
+    assert package_list(RecordedHost()) == (
+        {},
+        "dpkg-query is not installed (not found on the host)",
+    )
+
+
+def test_package_list_of_a_failing_dpkg_says_why():
+    host = RecordedHost(commands={DPKG_KEY: Result(2, "", "dpkg-query: error: database locked\n")})
+    assert package_list(host)[1] == (
+        "dpkg-query -W -f ${Package}\\t${Version}\\t${Status}\\n exited 2:"
+        " dpkg-query: error: database locked"
+    )
+
+
+def test_package_list_that_lists_nothing_installed_is_an_error():
+    host = RecordedHost(commands={DPKG_KEY: ""})
+    assert package_list(host) == ({}, "dpkg-query listed no installed packages")
+
+
+def test_package_list_of_a_debian_host_is_no_error():
+    installed, error = package_list(RecordedHost(commands={DPKG_KEY: DPKG_OUTPUT}))
+    assert (installed["sudo"], error) == ("1.9.13p3-1+deb12u1", None)

@@ -117,6 +117,35 @@ def test_failing_sshd_t_is_present_without_settings():
     assert (evidence["sshd_present"], evidence["sshd"]) == (True, None)
 
 
+def test_failing_sshd_t_says_why_with_sshd_s_last_error_line():
+    failure = Result(255, "", "/etc/ssh/sshd_config line 3: Bad configuration option: Bogus\n")
+    assert remote_access.collect(sshd_host(failure))["sshd_error"] == (
+        "sshd -T exited 255: /etc/ssh/sshd_config line 3: Bad configuration option: Bogus"
+    )
+
+
+def test_sshd_t_printing_nothing_is_an_error():
+    evidence = remote_access.collect(sshd_host(Result(0, "", "")))
+    assert (evidence["sshd"], evidence["sshd_error"]) == (None, "sshd -T printed no configuration")
+
+
+def test_missing_sshd_is_no_error():
+    assert remote_access.collect(RecordedHost(now=NOW))["sshd_error"] is None
+
+
+def test_readable_sshd_configuration_is_no_error():
+    assert remote_access.collect(sshd_host(SSHD_T))["sshd_error"] is None
+
+
+def test_unlisted_packages_are_an_error_not_an_empty_list():
+    evidence = remote_access.collect(RecordedHost(now=NOW))
+    assert evidence["packages_error"] == "dpkg-query is not installed (not found on the host)"
+
+
+def test_listed_packages_are_no_error():
+    assert remote_access.collect(packages_host(DPKG_OUTPUT))["packages_error"] is None
+
+
 def test_repeated_port_lines_give_every_port():
     assert sshd_settings(SSHD_T)["port"] == [22, 2222]
 

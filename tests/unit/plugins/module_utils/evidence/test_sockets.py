@@ -130,10 +130,16 @@ def test_output_without_netid_column_takes_protocol_from_state():
     assert listening(output)[0]["proto"] == "tcp"
 
 
-def test_missing_ss_lists_nothing():
-    assert sockets.collect(RecordedHost()) == {"listening": []}
+def test_missing_ss_lists_nothing_and_says_why():
+    assert sockets.collect(RecordedHost()) == {
+        "listening": [],
+        "listening_error": "ss is not installed (not found on the host)",
+    }
 
 
-def test_failing_ss_lists_nothing():
+def test_failing_ss_lists_nothing_and_says_why():
     host = RecordedHost(commands={SS: Result(1, "", "Cannot open netlink socket")})
-    assert sockets.collect(host) == {"listening": []}
+    assert sockets.collect(host) == {
+        "listening": [],
+        "listening_error": "ss -H -l -n -t -u -p exited 1: Cannot open netlink socket",
+    }

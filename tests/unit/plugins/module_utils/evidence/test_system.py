@@ -222,9 +222,14 @@ def test_collect_lists_debian_default_sudo_members():
             "/etc/sudoers": SUDOERS,
             "/etc/sudoers.d/README": SUDOERS_README,
             "/etc/group": GROUP,
+            "/etc/passwd": PASSWD,
         }
     )
-    assert system.collect(host)["sudoers"] == {"members": ["alice", "root"], "nopasswd": []}
+    assert system.collect(host)["sudoers"] == {
+        "members": ["alice", "root"],
+        "nopasswd": [],
+        "error": None,
+    }
 
 
 def test_sudoers_expands_group_from_sudoers_d_to_its_members():
@@ -372,15 +377,23 @@ def test_stat_argv_asks_for_octal_mode_and_name_of_the_three_logs():
     ]
 
 
-def test_collect_on_bare_host_reports_nothing_configured():
+def test_collect_on_bare_host_reports_nothing_configured_and_what_it_could_not_read():
     assert system.collect(RecordedHost()) == {
         "idle_timeout": {"tmout": None, "readonly": False, "file": None},
         "console_autologin": [],
+        "console_autologin_error": None,
         "file_sharing": {"samba": False, "nfs_server": False},
-        "sudoers": {"members": [], "nopasswd": []},
+        "packages_error": "dpkg-query is not installed (not found on the host)",
+        "sudoers": {
+            "members": [],
+            "nopasswd": [],
+            "error": "/etc/group, /etc/passwd could not be read",
+        },
         "filesystems": [],
+        "filesystems_error": "df is not installed (not found on the host)",
         "journal": {"persistent": False, "max_retention": None},
         "log_files": [],
+        "log_files_error": "stat is not installed (not found on the host)",
     }
 
 
@@ -391,3 +404,64 @@ def test_collect_output_is_json_serialisable():
     )
     evidence = system.collect(host)
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+# what could not be read
+
+
+def test_collect_lists_packages_error_when_dpkg_fails():
+    host = RecordedHost(commands={DPKG_KEY: Result(2, "", "dpkg-query: error: database locked")})
+    assert system.collect(host)["packages_error"].endswith("dpkg-query: error: database locked")
+
+
+def test_unreadable_sudoers_d_file_is_a_sudoers_error():
+    host = RecordedHost(
+        files={"/etc/group": GROUP, "/etc/passwd": PASSWD, "/etc/sudoers": SUDOERS},
+        mtimes={"/etc/sudoers.d/ops": 1_700_000_000.0},
+    )
+    assert system.sudoers(host)["error"] == "/etc/sudoers.d/ops could not be read"
+
+
+def test_existing_but_unreadable_sudoers_is_a_sudoers_error():
+    host = RecordedHost(
+        files={"/etc/group": GROUP, "/etc/passwd": PASSWD},
+        mtimes={"/etc/sudoers": 1_700_000_000.0},
+    )
+    assert system.sudoers(host)["error"] == "/etc/sudoers could not be read"
+
+
+def test_host_without_sudo_has_no_sudoers_and_no_error():
+    host = RecordedHost(files={"/etc/group": GROUP, "/etc/passwd": PASSWD})
+    assert system.sudoers(host)["error"] is None
+
+
+def test_failing_df_is_a_filesystems_error():
+    host = RecordedHost(commands={DF_KEY: Result(1, "", "df: /: Permission denied")})
+    assert system.collect(host)["filesystems_error"] == (
+        f"{DF_KEY} exited 1: df: /: Permission denied"
+    )
+
+
+def test_df_that_lists_some_filesystems_is_no_error():
+    host = RecordedHost(commands={DF_KEY: Result(1, DF_OUTPUT, "df: /mnt/gone: No such device")})
+    assert system.collect(host)["filesystems_error"] is None
+
+
+def test_stat_of_missing_logs_only_is_no_error():
+    stderr = "stat: cannot statx '/var/log/messages': No such file or directory\n"
+    host = RecordedHost(commands={STAT_KEY: Result(1, "640 /var/log/auth.log\n", stderr)})
+    assert system.collect(host)["log_files_error"] is None
+
+
+def test_stat_that_cannot_examine_a_log_is_a_log_files_error():
+    stderr = "stat: cannot statx '/var/log/auth.log': Permission denied\n"
+    host = RecordedHost(commands={STAT_KEY: Result(1, "", stderr)})
+    assert system.collect(host)["log_files_error"] == (
+        f"{STAT_KEY} exited 1: stat: cannot statx '/var/log/auth.log': Permission denied"
+    )
+
+
+def test_unreadable_getty_drop_in_is_a_console_autologin_error():
+    path = "/etc/systemd/system/getty@tty1.service.d/autologin.conf"
+    host = RecordedHost(mtimes={path: 1_700_000_000.0})
+    assert system.collect(host)["console_autologin_error"] == f"{path} could not be read"

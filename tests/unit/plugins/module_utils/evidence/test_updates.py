@@ -346,7 +346,7 @@ def test_collect_reports_no_reboot_required_without_flag_file():
     assert (evidence["reboot_required"], evidence["reboot_packages"]) == (False, [])
 
 
-def test_collect_on_host_without_apt_tools_reports_everything_off():
+def test_collect_on_host_without_apt_tools_reports_everything_off_and_why():
     assert updates.collect(RecordedHost()) == {
         "unattended_upgrades_installed": False,
         "auto_upgrade_enabled": False,
@@ -358,10 +358,32 @@ def test_collect_on_host_without_apt_tools_reports_everything_off():
         "pending_security": 0,
         "reboot_required": False,
         "reboot_packages": [],
-        "error": "dpkg-query listed no installed packages",
+        "error": "dpkg-query is not installed (not found on the host)",
+        "packages_error": "dpkg-query is not installed (not found on the host)",
+        "config_error": "apt-config is not installed (not found on the host)",
+        "sources_error": "apt-cache is not installed (not found on the host)",
     }
 
 
 def test_collect_output_is_json_serialisable():
     evidence = updates.collect(_host())
     assert json.loads(json.dumps(evidence)) == evidence
+
+
+def test_failing_apt_config_is_a_config_error():
+    host = _host(commands={APT_CONFIG_KEY: Result(100, "", "E: Syntax error in apt.conf.d")})
+    assert updates.collect(host)["config_error"] == (
+        "apt-config dump exited 100: E: Syntax error in apt.conf.d"
+    )
+
+
+def test_failing_source_listing_is_a_sources_error():
+    host = _host(commands={SOURCES_KEY: Result(100, "", "E: Could not open lock file")})
+    assert updates.collect(host)["sources_error"] == (
+        "apt-cache policy exited 100: E: Could not open lock file"
+    )
+
+
+def test_host_with_apt_readable_has_no_errors():
+    evidence = updates.collect(_host())
+    assert [evidence[k] for k in ("packages_error", "config_error", "sources_error")] == [None] * 3

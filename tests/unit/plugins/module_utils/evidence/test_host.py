@@ -1,0 +1,45 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests for plugins/module_utils/evidence/host.py: why a command gave no evidence."""
+
+from __future__ import annotations
+
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    Result,
+    command_failure,
+)
+
+SS = ["ss", "-H", "-l"]
+
+
+def test_a_command_that_exited_0_did_not_fail():
+    assert command_failure(SS, Result(0, "", "a warning")) is None
+
+
+def test_a_missing_program_says_it_is_not_installed():
+    assert command_failure(SS, Result(127, "", "ss: not found")) == (
+        "ss is not installed (not found on the host)"
+    )
+
+
+def test_a_failing_command_names_itself_its_exit_code_and_its_error_output():
+    result = Result(1, "partial", "Cannot open netlink socket\n")
+    assert command_failure(SS, result) == "ss -H -l exited 1: Cannot open netlink socket"
+
+
+def test_every_error_line_is_kept_since_the_cause_is_not_always_the_last():
+    err = "/etc/ssh/sshd_config: line 1: Bad configuration option: Bogus\n\nterminating\n"
+    assert command_failure(["sshd", "-T"], Result(255, "", err)) == (
+        "sshd -T exited 255: /etc/ssh/sshd_config: line 1: Bad configuration option: Bogus;"
+        " terminating"
+    )
+
+
+def test_a_long_error_output_is_cut_short():
+    failure = command_failure(SS, Result(1, "", "x" * 2000))
+    assert len(failure) == len("ss -H -l exited 1: ") + 500 and failure.endswith("...")
+
+
+def test_a_failing_command_without_error_output_names_its_exit_code():
+    assert command_failure(SS, Result(2, "", "")) == "ss -H -l exited 2"
