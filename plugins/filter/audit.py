@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from ansible.errors import AnsibleFilterError
-from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate, inputs
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,18 +32,37 @@ def _role_defaults(role: str) -> dict[str, Any]:
 
 
 def site_inputs(controls: list[dict], host_vars: Any) -> dict[str, Any]:
-    """The site's declarations for the controls' roles: role defaults, then host variables.
+    """The site's declarations for the controls' roles, checked by the input layer.
 
     The audit passes every control of the catalogue here, not only the selected ones: a
     rule may read another role's inputs (MOE-22 reads ``password_policy_owners``), and a
-    verdict must not depend on which other controls were selected.
+    verdict must not depend on which other controls were selected. A role with an argument
+    spec gets its values checked and typed exactly as the role itself would (role
+    defaults where unset); the problems of a role whose declarations are refused are kept
+    under ``evaluate.INVALID_INPUTS`` so that its controls fail naming them. A role not
+    written yet contributes its raw host variables.
     """
-    inputs: dict[str, Any] = {}
+    result: dict[str, Any] = {evaluate.INVALID_INPUTS: {}}
+    with_spec = set(inputs.role_names())
     for role in sorted({c["role"] for c in controls}):
-        inputs.update(_role_defaults(role))
         prefix = f"{role}_"
-        inputs.update({k: host_vars[k] for k in host_vars if str(k).startswith(prefix)})
-    return inputs
+        if role not in with_spec:
+            result.update(_role_defaults(role))
+            result.update({k: host_vars[k] for k in host_vars if str(k).startswith(prefix)})
+            continue
+        loaded = inputs.load_role(role)
+        raw = {name: host_vars[name] for name in loaded.options if name in host_vars}
+        checked = inputs.check_inputs(loaded, raw, rules=False)
+        if checked.errors:
+            result[evaluate.INVALID_INPUTS][role] = checked.errors
+        result.update(
+            {
+                f"{prefix}{name}": value
+                for name, value in checked.values.items()
+                if value is not None
+            }
+        )
+    return result
 
 
 WAIVER_KEYS = ("control", "hosts", "reason", "approver", "expires")

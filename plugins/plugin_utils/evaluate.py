@@ -841,13 +841,42 @@ def _judge(control: dict, evidence: Any, inputs: dict) -> Verdict:
         return Verdict("fail", [f"{MISSING} or malformed: {type(exc).__name__}: {exc}"], {})
 
 
+INVALID_INPUTS = "__invalid__"
+"""The key of the site inputs under which the input layer's refusals are kept, by role."""
+
+INPUT_ROLES: dict[str, tuple[str, ...]] = {"MOE-22": ("password_policy",)}
+"""Controls whose rule also reads the declarations of a role other than its own."""
+
+
+def invalid_declarations(control: dict, inputs: dict) -> list[str]:
+    """Why the site's declarations that a control's rule reads cannot be trusted."""
+    invalid = inputs.get(INVALID_INPUTS) or {}
+    roles = (control["role"], *INPUT_ROLES.get(control["id"], ()))
+    return [
+        f"site declarations invalid: {error}" for role in roles for error in invalid.get(role, [])
+    ]
+
+
 def judge_control(
     control: dict, evidence: dict, inputs: dict, waivers: list[dict], host: str, today: date
 ) -> dict:
-    """The verdict on one control for one host, with its evidence, reasons and waiver."""
+    """The verdict on one control for one host, with its evidence, reasons and waiver.
+
+    A control whose evidence could not be read, or whose rule reads declarations the input
+    layer refuses, fails and cannot be waived: nobody knows what was waived.
+    """
     verdict = _judge(control, evidence, inputs)
     status, reasons = verdict.status, list(verdict.reasons)
+    refused = invalid_declarations(control, inputs)
+    if refused:
+        status, reasons = "fail", refused + reasons
+    unknown = refused or any(r.startswith("evidence missing") for r in reasons)
     waiver = find_waiver(waivers, control["id"], host) if status == "fail" else None
+    if waiver is not None and unknown:
+        reasons.append(
+            f"waiver by {waiver['approver']} not applied: what the control judges is unknown"
+        )
+        waiver = None
     if waiver is not None:
         expires = date.fromisoformat(str(waiver["expires"]))
         if expires < today:

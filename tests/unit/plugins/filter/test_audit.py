@@ -428,3 +428,59 @@ def test_report_counts_hosts_judged_unreachable_and_hosts_never_judged():
 def test_report_covers_exactly_the_expected_hosts_judged():
     report = audit.audit_report([judged()], "2026-11-21T10:00:00Z", "audit", ["web1"])
     assert [h["host"] for h in report["hosts"]] == ["web1"]
+
+
+# ------------------------------------------------------ declarations through the input layer
+
+
+def _verdict(verdicts: dict, control_id: str) -> dict:
+    return next(c for c in verdicts["controls"] if c["id"] == control_id)
+
+
+def test_declarations_are_read_as_the_role_reads_them_not_raw():
+    # -e password_policy_site_words=moe,edu is the list the role enforces, not a string
+    # whose letters would each be a missing site word.
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["pam"]["pwquality"].update(
+        present=True, dictcheck=True, usercheck=True, badwords=["moe", "edu"]
+    )
+    host_vars = {"inventory_hostname": "web1", "password_policy_site_words": "moe,edu"}
+    moe = _verdict(audit.audit_evaluate(result, host_vars, today="2026-11-21"), "MOE-12.9.5")
+    assert [r for r in moe["reasons"] if "site words" in r] == []
+
+
+def test_a_control_whose_declarations_are_refused_fails_naming_the_variable():
+    moe15 = _verdict(judged({"firewall_services": "web"}), "MOE-15")
+    assert moe15["status"] == "fail"
+    assert moe15["reasons"][0] == (
+        "site declarations invalid: firewall_services[0]: 'web' is not a mapping"
+    )
+
+
+def test_access_review_fails_when_the_owner_map_it_reads_is_refused():
+    moe22 = _verdict(judged({"password_policy_owners": {"root": ""}}), "MOE-22")
+    assert moe22["status"] == "fail"
+    assert "site declarations invalid: password_policy_owners['root']: is empty" in moe22["reasons"]
+
+
+def test_refused_declarations_of_one_role_leave_the_other_roles_controls_alone():
+    verdicts = judged({"firewall_ssh_port": "22\n"})
+    assert not any("site declarations" in r for r in _verdict(verdicts, "MOE-12.9.1")["reasons"])
+
+
+def test_a_waiver_does_not_cover_a_control_whose_evidence_is_missing():
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["sockets"] = {"error": "ss: command not found"}
+    waiver = {
+        "control": "MOE-19",
+        "hosts": ["web1"],
+        "reason": "remote desktop for the lab",
+        "approver": "Chen",
+        "expires": "2027-01-01",
+    }
+    verdicts = audit.audit_evaluate(
+        result, {"inventory_hostname": "web1"}, {"waivers": [waiver]}, today="2026-11-21"
+    )
+    moe19 = _verdict(verdicts, "MOE-19")
+    assert (moe19["status"], moe19["waiver"]) == ("fail", None)
+    assert "waiver by Chen not applied: what the control judges is unknown" in moe19["reasons"]
