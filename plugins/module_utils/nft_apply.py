@@ -21,9 +21,11 @@ Facts about nft that these helpers rely on (checked on nftables 1.0.6, Linux 6.x
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
+import shlex
 from typing import NamedTuple
 
 DEFAULT_TABLE = "inet edu_tw_hardening"
@@ -32,6 +34,11 @@ DEFAULT_TABLE = "inet edu_tw_hardening"
 GUARD_UNIT = "edu-tw-hardening-firewall-rollback"
 GUARD_TIMER = GUARD_UNIT + ".timer"
 GUARD_SERVICE = GUARD_UNIT + ".service"
+
+# The time a rollback records in its marker, and the time the module reports a guard due:
+# ISO 8601, UTC, to the second. The guard script writes it with date(1), the same format.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_TIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
 
@@ -372,15 +379,25 @@ def plan_applied(
     record: Record | None,
     src: bytes,
     dest: bytes | None,
+    rolled_back_at: str | None = None,
 ) -> Plan:
     """Decide whether ``state=applied`` must reload the table and/or rewrite ``dest``.
 
     ``live`` is the listing (None: table absent), ``record`` the last load (None: unknown),
-    ``src`` the candidate's bytes, ``dest`` the persistent copy's bytes (None: missing).
+    ``src`` the candidate's bytes, ``dest`` the persistent copy's bytes (None: missing),
+    ``rolled_back_at`` the time in the lockout guard's rollback marker (None: no marker).
+
+    After a rollback the record describes a load that is no longer live, and the listings
+    cannot tell: they leave out set elements, and the previous table often differs from
+    the rolled-back one only in its management set. So a rollback always means a reload,
+    never "only write dest", which would make the boot copy the ruleset that was refused.
     """
     reasons = []
     if live is None:
         reasons.append(f"table {table} is not loaded")
+    elif rolled_back_at is not None:
+        when = rolled_back_at or "an unknown time"
+        reasons.append(f"the lockout guard rolled back the last load at {when}")
     elif record is None or record.table != table:
         reasons.append("no record of what was loaded last")
     elif record.sha256 != sha256_hex(src):
@@ -395,16 +412,65 @@ def plan_applied(
     return Plan(reload, dest != src, tuple(reasons))
 
 
+def guard_script(nft: str, rollback_path: str, marker_path: str) -> str:
+    """The script the guard's transient unit runs: load the rollback, then record when.
+
+    The marker (the time, ISO 8601 UTC, one line) is written only once nft has loaded the
+    rollback, through a temp file and a rename so that it never holds half a time. Paths
+    are quoted for sh.
+    """
+    tmp = shlex.quote(marker_path + ".tmp")
+    return (
+        "#!/bin/sh\n"
+        "# The lockout guard of edu_tw.hardening.nft_apply: put the previous table back, then\n"
+        "# record when, for the next state=confirmed to report. Written by the module.\n"
+        "set -e\n"
+        "umask 077\n"
+        f"{shlex.quote(nft)} -f {shlex.quote(rollback_path)}\n"
+        f"date -u +{TIME_FORMAT} > {tmp}\n"
+        f"mv -f {tmp} {shlex.quote(marker_path)}\n"
+    )
+
+
 def systemd_run_argv(
-    systemd_run: str, nft: str, rollback_path: str, guard_seconds: int
+    systemd_run: str, shell: str, script_path: str, guard_seconds: int
 ) -> list[str]:
-    """The argv that arms the guard: run ``nft -f rollback_path`` in ``guard_seconds``."""
+    """The argv that arms the guard: ``shell script_path`` in ``guard_seconds`` seconds."""
     return [
         systemd_run,
         f"--unit={GUARD_UNIT}",
         f"--on-active={guard_seconds}s",
         "--timer-property=AccuracySec=1s",
-        nft,
-        "-f",
-        rollback_path,
+        shell,
+        script_path,
     ]
+
+
+def utc_time(epoch: float) -> str:
+    """``epoch`` (seconds) as ISO 8601 UTC to the second, the form of the rollback marker."""
+    moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    return moment.strftime(TIME_FORMAT)
+
+
+def parse_rollback_marker(text: str) -> str:
+    """The time a guard's rollback recorded in its marker (ISO 8601 UTC); '' if unreadable."""
+    stamp = text.strip()
+    if not _TIME_RE.fullmatch(stamp):
+        return ""
+    try:
+        datetime.datetime.strptime(stamp, TIME_FORMAT)
+    except ValueError:
+        return ""
+    return stamp
+
+
+def rolled_back_message(table: str, src: str, rolled_back_at: str) -> str:
+    """Why ``state=confirmed`` fails after the lockout guard rolled the load back, and what next."""
+    when = rolled_back_at or "an unknown time (its marker holds no readable time)"
+    return (
+        f"the lockout guard rolled back to the previous ruleset at {when}: the table {table} "
+        f"loaded from {src} was not confirmed in time, so the host put the previous table back "
+        "by itself; dest left as it was. Check that the new ruleset lets the controller in "
+        "over SSH (its management sources, the address the controller connects from), then "
+        "run the module with state=applied again."
+    )

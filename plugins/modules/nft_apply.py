@@ -17,21 +17,25 @@ description:
     its own sets) and only declares the rest, so elements that other tooling added to the
     table's other sets, such as timed remote-maintenance windows, survive a reload.
   - With O(state=applied) the table is reloaded only when it is absent, O(src) changed
-    since the last load, or the live table was changed outside this module (a hand edit,
-    a flush). Counters, quota usage and the elements of named sets are live state, not
-    drift.
+    since the last load, the lockout guard rolled the last load back, or the live table
+    was changed outside this module (a hand edit, a flush). Counters, quota usage and the
+    elements of named sets are live state, not drift.
   - Before loading, a systemd timer is armed that puts the previous table back after
     O(guard_seconds) (a table that did not exist is deleted). The task returns
     RV(pending_confirm=true); open a new connection through the new ruleset and run the
     module again with O(state=confirmed) to stop the timer and write O(dest). If nobody
     confirms, the host returns to the previous table on its own, and O(dest), the copy
     loaded at boot, still holds the previous good ruleset.
+  - The rollback records that it ran, and when, in O(state_dir). O(state=confirmed) then
+    fails with RV(rolled_back=true) and a message that says so, with the time on the
+    host's clock (ISO 8601, UTC). The next load with O(state=applied) forgets the record.
   - Timed set elements (remote-maintenance windows) are put back by the rollback with the
     time they have left when it runs, so a window closes when it would have closed.
-  - Keeps its state (the last load's record and the rollback script) under O(state_dir).
+  - Keeps its state (the last load's record, the rollback script, the guard's script and
+    its record of a rollback) under O(state_dir).
 version_added: 0.1.0
 author:
-  - edu_tw.hardening contributors
+  - edu_tw.hardening contributors (@edu-tw-hardening)
 options:
   src:
     description:
@@ -61,8 +65,9 @@ options:
     description:
       - V(applied) loads the table when needed and arms the guard.
       - V(confirmed) stops the guard and writes O(dest). It fails, writing nothing, when
-        the live table is no longer the one loaded from O(src), for example because the
-        guard already rolled it back.
+        the guard already rolled the load back (with RV(rolled_back=true) and the time of
+        the rollback in RV(rolled_back_at)), or when the live table is no longer the one
+        loaded from O(src).
     type: str
     choices: [applied, confirmed]
     default: applied
@@ -73,15 +78,19 @@ options:
     default: /var/lib/edu_tw_hardening/firewall
 attributes:
   check_mode:
+    description: Reports what it would load or write, and changes nothing.
     support: full
   diff_mode:
+    description: Shows the change to the persistent copy when it is written.
     support: partial
     details: Shows the change to O(dest); the table itself is reported in RV(reasons).
   platform:
+    description: Debian hosts with nftables and, for the guard, systemd.
+    support: full
     platforms: debian
 notes:
   - Needs C(nft) and, when O(guard_seconds) is above zero, a running systemd
-    (C(systemd-run), C(systemctl)).
+    (C(systemd-run), C(systemctl)) and C(sh).
   - Run it as root.
   - A chain or set added to the table by hand survives a reload unless O(src) flushes or
     deletes it; rules added by hand to a chain that O(src) flushes do not.
@@ -99,21 +108,25 @@ EXAMPLES = r"""
     guard_seconds: 120
   register: firewall_apply
 
-- name: Reconnect through the new ruleset
-  ansible.builtin.meta: reset_connection
+# meta: reset_connection ignores when: (and warns about it), so the steps that confirm
+# are in a file included only when a guard waits for them.
+- name: Reconnect through the new ruleset and confirm it
+  ansible.builtin.include_tasks: confirm.yml
   when: firewall_apply.pending_confirm
+
+# confirm.yml
+- name: Drop the connection, so that the next one has to pass the new ruleset
+  ansible.builtin.meta: reset_connection
 
 - name: Wait for a new connection
   ansible.builtin.wait_for_connection:
     timeout: 60
-  when: firewall_apply.pending_confirm
 
-- name: Confirm the new ruleset
+- name: Confirm the new ruleset (fails, saying when, if the guard rolled it back)
   edu_tw.hardening.nft_apply:
     src: /var/lib/edu_tw_hardening/firewall/candidate.nft
     dest: /etc/nftables.d/edu_tw_hardening.nft
     state: confirmed
-  when: firewall_apply.pending_confirm
 """
 
 RETURN = r"""
@@ -136,6 +149,26 @@ guard_unit:
   returned: always
   type: str
   sample: edu-tw-hardening-firewall-rollback.timer
+rollback_due:
+  description:
+    - When the guard this task armed rolls the load back unless it is confirmed first
+      (ISO 8601, UTC, on the host's clock).
+    - Empty when this task armed no guard (nothing loaded, O(guard_seconds=0), or an
+      earlier load still awaits its confirmation).
+  returned: always
+  type: str
+  sample: "2026-03-02T08:15:30Z"
+rolled_back:
+  description:
+    - Whether the lockout guard rolled the load back. V(true) only in the failure of
+      O(state=confirmed).
+  returned: on success, and when O(state=confirmed) fails because of a rollback
+  type: bool
+rolled_back_at:
+  description: When the lockout guard rolled the load back, ISO 8601, UTC, on the host's clock.
+  returned: when O(state=confirmed) fails because of a rollback
+  type: str
+  sample: "2026-03-02T08:15:31Z"
 reasons:
   description: Why the table had to be reloaded and/or O(dest) written; empty when neither.
   returned: always
@@ -152,14 +185,19 @@ msg:
   type: str
 """
 
+import contextlib
 import os
 import tempfile
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply as nft_utils
 
 ROLLBACK_FILE = "rollback.nft"
 RECORD_FILE = "applied.json"
+# The guard's script, and the marker it writes (the time) once it has rolled back.
+GUARD_FILE = "guard.sh"
+MARKER_FILE = "rolled_back"
 LOAD_FILE = "load.nft"
 
 
@@ -208,21 +246,46 @@ def _disarm(module: AnsibleModule) -> None:
     module.run_command([systemctl, "reset-failed", *units])
 
 
-def _arm(module: AnsibleModule, nft: str, rollback: str, seconds: int) -> None:
+def _rolled_back_at(state_dir: str) -> str | None:
+    """The time in the guard's rollback marker ('' if unreadable); None when it has not run."""
+    marker = _text(_read(os.path.join(state_dir, MARKER_FILE)))
+    return None if marker is None else nft_utils.parse_rollback_marker(marker)
+
+
+def _forget_rollback(state_dir: str) -> None:
+    """Remove the marker of a rollback of an earlier load: a new load starts afresh."""
+    for name in (MARKER_FILE, MARKER_FILE + ".tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(state_dir, name))
+
+
+def _arm(module: AnsibleModule, nft: str, rollback: str, seconds: int) -> str:
+    """Arm a timer that runs the guard script (load ``rollback``, then write the marker).
+
+    Returns when it fires, ISO 8601 UTC on the host's clock.
+    """
     systemd_run = module.get_bin_path("systemd-run")
-    if systemd_run is None or module.get_bin_path("systemctl") is None:
+    shell = module.get_bin_path("sh")
+    if systemd_run is None or shell is None or module.get_bin_path("systemctl") is None:
         module.fail_json(
-            msg="guard_seconds > 0 needs systemd-run and systemctl; nothing was loaded. "
+            msg="guard_seconds > 0 needs systemd-run, systemctl and sh; nothing was loaded. "
             "Set guard_seconds: 0 to load without a lockout guard."
         )
     _disarm(module)
-    argv = nft_utils.systemd_run_argv(systemd_run, nft, rollback, seconds)
+    state_dir = module.params["state_dir"]
+    script = os.path.join(state_dir, GUARD_FILE)
+    marker = os.path.join(state_dir, MARKER_FILE)
+    _write(module, script, nft_utils.guard_script(nft, rollback, marker).encode(), 0o700)
+    _forget_rollback(state_dir)
+    argv = nft_utils.systemd_run_argv(systemd_run, shell, script, seconds)
+    due = nft_utils.utc_time(time.time() + seconds)
     rc, _out, err = module.run_command(argv)
     if rc != 0:
         module.fail_json(
             msg=f"could not arm the lockout guard ({' '.join(argv)}): {err.strip()}; "
             "nothing was loaded. Is systemd running? guard_seconds: 0 loads without a guard."
         )
+    return due
 
 
 def _persist(module: AnsibleModule, src: bytes, dest: str) -> str:
@@ -239,6 +302,8 @@ def _finish(module: AnsibleModule, msg: str, **result) -> None:
     result.setdefault("persisted", False)
     result.setdefault("pending_confirm", False)
     result.setdefault("guard_unit", "")
+    result.setdefault("rollback_due", "")
+    result.setdefault("rolled_back", False)
     result.setdefault("reasons", [])
     if not result.get("backup_file"):
         result.pop("backup_file", None)
@@ -256,7 +321,8 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     record_path = os.path.join(params["state_dir"], RECORD_FILE)
     record = nft_utils.parse_record(_text(_read(record_path)))
     dest_bytes = _read(params["dest"])
-    plan = nft_utils.plan_applied(table, live, record, src, dest_bytes)
+    rolled_back_at = _rolled_back_at(params["state_dir"])
+    plan = nft_utils.plan_applied(table, live, record, src, dest_bytes, rolled_back_at)
     armed = _timer_active(module)
     # An earlier load still waits for its confirmation: that confirmation writes dest.
     waiting = armed and guard > 0
@@ -276,8 +342,9 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     if module.check_mode:
         what = "reloaded" if plan.reload else "left as loaded"
         _finish(module, f"check mode: table {table} would be {what}", changed=True, **result)
+    rollback_due = ""
     if plan.reload:
-        _reload(module, nft, src, live, armed)
+        rollback_due = _reload(module, nft, src, live, armed)
     elif armed:
         _disarm(module)  # guard_seconds: 0 now; the earlier load is accepted as it is
     if plan.reload and guard > 0:
@@ -288,6 +355,7 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
             reloaded=True,
             pending_confirm=True,
             guard_unit=nft_utils.GUARD_TIMER,
+            rollback_due=rollback_due,
             **result,
         )
     backup = _persist(module, src, params["dest"]) if persist else ""
@@ -303,8 +371,11 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     )
 
 
-def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed: bool) -> None:
-    """Arm the guard (when asked for), load the table from src and record what was loaded."""
+def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed: bool) -> str:
+    """Arm the guard (when asked for), load the table from src and record what was loaded.
+
+    Returns when the guard fires (ISO 8601 UTC), '' without a guard.
+    """
     params = module.params
     table, state_dir, guard = params["table"], params["state_dir"], params["guard_seconds"]
     try:
@@ -323,10 +394,13 @@ def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed
             msg=f"the rollback script {rollback} does not load ({err.strip()}); nothing was "
             f"loaded. Check the live table with: nft list table {table}"
         )
+    rollback_due = ""
     if guard > 0:
-        _arm(module, nft, rollback, guard)
-    elif armed:
-        _disarm(module)
+        rollback_due = _arm(module, nft, rollback, guard)  # forgets an earlier rollback
+    else:
+        if armed:
+            _disarm(module)
+        _forget_rollback(state_dir)
     load = os.path.join(state_dir, LOAD_FILE)
     _write(module, load, script.encode(), 0o600)
     rc, _out, err = module.run_command([nft, "-f", load])
@@ -342,6 +416,7 @@ def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed
     )
     record_path = os.path.join(state_dir, RECORD_FILE)
     _write(module, record_path, nft_utils.record_text(record).encode(), 0o600)
+    return rollback_due
 
 
 def _live_matches(module: AnsibleModule, nft: str, src: bytes) -> bool:
@@ -349,6 +424,18 @@ def _live_matches(module: AnsibleModule, nft: str, src: bytes) -> bool:
     record_path = os.path.join(module.params["state_dir"], RECORD_FILE)
     record = nft_utils.parse_record(_text(_read(record_path)))
     return nft_utils.live_matches(record, table, src, _list_table(module, nft, table))
+
+
+def _fail_if_rolled_back(module: AnsibleModule) -> None:
+    """Fail, saying when, if the lockout guard has rolled back the load to confirm."""
+    params = module.params
+    rolled_back_at = _rolled_back_at(params["state_dir"])
+    if rolled_back_at is not None:
+        module.fail_json(
+            msg=nft_utils.rolled_back_message(params["table"], params["src"], rolled_back_at),
+            rolled_back=True,
+            rolled_back_at=rolled_back_at,
+        )
 
 
 def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
@@ -359,10 +446,11 @@ def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     if nft is None:
         module.fail_json(msg="nft not found; install the nftables package first")
     mismatch = (
-        f"the live table {table} is not the one loaded from {params['src']} (the lockout "
-        "guard rolled it back, or it changed since); dest left as it was. "
+        f"the live table {table} is not the one loaded from {params['src']} (it changed "
+        "since the load, and the lockout guard recorded no rollback); dest left as it was. "
         "Run the module with state=applied again."
     )
+    _fail_if_rolled_back(module)
     if not _live_matches(module, nft, src):
         module.fail_json(msg=mismatch)
     armed = _timer_active(module)
@@ -372,6 +460,7 @@ def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
         if rc != 0 and "not loaded" not in err:
             module.fail_json(msg=f"could not stop {nft_utils.GUARD_TIMER}: {err.strip()}")
         # The guard may have fired between the check above and the stop.
+        _fail_if_rolled_back(module)
         if not _live_matches(module, nft, src):
             module.fail_json(msg=mismatch)
     persist = _read(dest) != src

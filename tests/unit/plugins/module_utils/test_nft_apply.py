@@ -30,6 +30,12 @@ traffic, FLUSHED after `nft flush table inet edu_tw_hardening`, and HAND_EDITED 
 
 from __future__ import annotations
 
+import datetime
+import os
+import shutil
+import subprocess
+import time
+
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply
 
@@ -476,6 +482,23 @@ def test_plan_only_persists_when_dest_differs():
     assert (plan.reload, plan.persist, plan.reasons) == (False, True, ("dest differs from src",))
 
 
+def test_plan_names_the_guard_when_its_rollback_changed_the_live_table():
+    plan = nft_apply.plan_applied(TABLE, HAND_EDITED, _record(), SRC, SRC, "2026-03-02T08:15:31Z")
+    assert plan.reasons == ("the lockout guard rolled back the last load at 2026-03-02T08:15:31Z",)
+
+
+def test_plan_names_the_guard_even_when_its_marker_holds_no_time():
+    plan = nft_apply.plan_applied(TABLE, HAND_EDITED, _record(), SRC, SRC, "")
+    assert plan.reasons == ("the lockout guard rolled back the last load at an unknown time",)
+
+
+def test_plan_reloads_after_a_rollback_that_only_changed_set_elements():
+    # The previous table differed only in its management set, which listings leave out:
+    # writing dest without a reload would make the refused ruleset the boot copy.
+    plan = nft_apply.plan_applied(TABLE, LATER, _record(), SRC, b"old\n", "2026-03-02T08:15:31Z")
+    assert (plan.reload, plan.persist) == (True, True)
+
+
 def test_plan_persists_a_missing_dest():
     assert nft_apply.plan_applied(TABLE, LATER, _record(), SRC, None).reasons == (
         "dest is missing",
@@ -504,13 +527,100 @@ def test_live_does_not_match_an_absent_table():
 # systemd_run_argv
 
 
-def test_systemd_run_argv_arms_a_named_timer_running_the_rollback():
-    assert nft_apply.systemd_run_argv("/usr/bin/systemd-run", "/usr/sbin/nft", "/s/r.nft", 120) == [
+def test_systemd_run_argv_arms_a_named_timer_running_the_guard_script():
+    assert nft_apply.systemd_run_argv("/usr/bin/systemd-run", "/bin/sh", "/s/guard.sh", 120) == [
         "/usr/bin/systemd-run",
         "--unit=edu-tw-hardening-firewall-rollback",
         "--on-active=120s",
         "--timer-property=AccuracySec=1s",
-        "/usr/sbin/nft",
-        "-f",
-        "/s/r.nft",
+        "/bin/sh",
+        "/s/guard.sh",
     ]
+
+
+# guard_script
+
+
+def _run_guard(tmp_path, nft: str) -> subprocess.CompletedProcess:
+    script = tmp_path / "guard.sh"
+    marker = tmp_path / "rolled back"  # a space: the paths must be quoted
+    script.write_text(nft_apply.guard_script(nft, str(tmp_path / "rollback.nft"), str(marker)))
+    env = {**os.environ, "TZ": "CST-8"}  # a host in Taiwan: the marker must still say UTC
+    return subprocess.run(["sh", str(script)], capture_output=True, text=True, check=False, env=env)
+
+
+def test_guard_script_loads_the_rollback_file():
+    text = nft_apply.guard_script("/usr/sbin/nft", "/s/rollback.nft", "/s/rolled_back")
+    assert "\n/usr/sbin/nft -f /s/rollback.nft\n" in text
+
+
+def test_guard_script_records_when_it_rolled_back_in_utc(tmp_path):
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    assert _run_guard(tmp_path, shutil.which("true")).returncode == 0
+    recorded = nft_apply.parse_rollback_marker((tmp_path / "rolled back").read_text())
+    moment = datetime.datetime.strptime(recorded, "%Y-%m-%dT%H:%M:%S%z")
+    assert before <= moment <= before + datetime.timedelta(seconds=5)
+
+
+def test_guard_script_records_nothing_when_nft_fails(tmp_path):
+    assert _run_guard(tmp_path, shutil.which("false")).returncode != 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["guard.sh"]
+
+
+def test_guard_script_leaves_no_temp_file_behind(tmp_path):
+    _run_guard(tmp_path, shutil.which("true"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["guard.sh", "rolled back"]
+
+
+# utc_time / parse_rollback_marker / rolled_back_message
+
+
+def test_utc_time_is_iso_8601_utc_to_the_second():
+    assert nft_apply.utc_time(1_772_439_331.9) == "2026-03-02T08:15:31Z"
+
+
+def test_utc_time_ignores_the_hosts_time_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "CST-8")  # Taiwan, as a POSIX TZ string: no tzdata needed
+    time.tzset()
+    try:
+        assert nft_apply.utc_time(1_772_439_331) == "2026-03-02T08:15:31Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_parse_rollback_marker_reads_the_time_date_wrote():
+    assert nft_apply.parse_rollback_marker("2026-03-02T08:15:31Z\n") == "2026-03-02T08:15:31Z"
+
+
+def test_parse_rollback_marker_of_an_empty_marker_is_empty():
+    assert nft_apply.parse_rollback_marker("") == ""
+
+
+def test_parse_rollback_marker_refuses_other_text():
+    assert nft_apply.parse_rollback_marker("rolled back\n2026-03-02T08:15:31Z") == ""
+
+
+def test_parse_rollback_marker_refuses_an_impossible_date():
+    assert nft_apply.parse_rollback_marker("2026-13-02T08:15:31Z") == ""
+
+
+def test_parse_rollback_marker_refuses_a_local_time():
+    assert nft_apply.parse_rollback_marker("2026-03-02T16:15:31+08:00") == ""
+
+
+def test_rolled_back_message_says_the_guard_rolled_back_and_when():
+    message = nft_apply.rolled_back_message(TABLE, "/s/candidate.nft", "2026-03-02T08:15:31Z")
+    assert "the lockout guard rolled back to the previous ruleset at 2026-03-02T08:15:31Z" in (
+        message
+    )
+
+
+def test_rolled_back_message_says_what_to_check():
+    message = nft_apply.rolled_back_message(TABLE, "/s/candidate.nft", "2026-03-02T08:15:31Z")
+    assert "lets the controller in over SSH" in message
+
+
+def test_rolled_back_message_without_a_time_says_the_time_is_unknown():
+    message = nft_apply.rolled_back_message(TABLE, "/s/candidate.nft", "")
+    assert "rolled back to the previous ruleset at an unknown time" in message
