@@ -26,6 +26,7 @@ adds what depends on the host, such as the firewall's "never lock the controller
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import ipaddress
 import json
 import re
@@ -663,11 +664,27 @@ def firewall_lockout(values: dict, context: dict) -> list[str]:
     return errors
 
 
-ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {"firewall": firewall_lockout}
-"""Checks of a role that need more than its values: what the action read of the connection."""
+def audit_selection(values: dict, context: dict) -> list[str]:
+    """Refuse control patterns that match no control of the selected tiers (audit's rule):
+    a typo must not become an audit that judges nothing and passes."""
+    controls = [c for c in catalogue.load() if c["tier"] in values["tiers"]]
+    return [
+        f"audit_controls: {pattern} matches no control of the catalogue in tier(s) "
+        f"{', '.join(values['tiers'])}; valid IDs: {', '.join(c['id'] for c in controls)}"
+        for pattern in values["controls"]
+        if not any(fnmatch.fnmatchcase(c["id"], pattern) for c in controls)
+    ]
 
-CONTEXT_ROLES = frozenset(ROLE_RULES)
-"""Roles whose check needs the controller's address as the host sees it."""
+
+ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {
+    "firewall": firewall_lockout,
+    "audit": audit_selection,
+}
+"""Checks of a role that need more than one value: the catalogue, or what the action read
+of the connection."""
+
+CONTEXT_ROLES = frozenset({"firewall"})
+"""Roles whose rule needs the controller's address as the host sees it."""
 
 
 # ---------------------------------------------------------------- documentation

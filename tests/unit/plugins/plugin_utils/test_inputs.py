@@ -527,3 +527,21 @@ def test_the_controller_address_is_read_from_ssh_connection(ssh_connection, addr
 )
 def test_the_port_the_controller_reached_is_read_from_ssh_connection(ssh_connection, port):
     assert inputs.controller_port(ssh_connection) == port
+
+
+# ---------------------------------------------------------------- the audit's selection rule
+
+
+def test_a_control_pattern_that_matches_nothing_is_refused_before_any_host_is_read():
+    found = errors("audit", audit_report_dir="/tmp/r", audit_controls="MOE-99,MOE-15")
+    assert len(found) == 1
+    assert found[0].startswith("audit_controls: MOE-99 matches no control of the catalogue")
+
+
+def test_a_pattern_outside_the_selected_tiers_is_refused():
+    found = errors("audit", audit_report_dir="/tmp/r", audit_tiers="core", audit_controls="MOE-20")
+    assert found and found[0].startswith("audit_controls: MOE-20 matches no control")
+
+
+def test_patterns_that_match_are_accepted():
+    assert errors("audit", audit_report_dir="/tmp/r", audit_controls="MOE-12.9.*,MOE-15") == []
