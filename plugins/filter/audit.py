@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 from ansible.errors import AnsibleFilterError
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate, inputs
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import (
+    password as password_rules,
+)
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
@@ -286,7 +289,7 @@ def account_report(accounts: Any, owners: Any = None, excluded: Any = None) -> d
         raise AnsibleFilterError("account_report: owners must map account names to owners")
     if not isinstance(excluded or [], list):
         raise AnsibleFilterError("account_report: excluded must be a list of account names")
-    return evaluate.account_report(accounts, dict(owners or {}), list(excluded or []))
+    return password_rules.account_report(accounts, dict(owners or {}), list(excluded or []))
 
 
 def password_policy_faults(
@@ -299,12 +302,12 @@ def password_policy_faults(
             "password_policy_faults: expected the pam evidence area (evidence_result.evidence.pam)"
         )
     pwq = pam["pwquality"]
-    faults = evaluate.pwquality_length_faults(pwq, int(min_length))
+    faults = password_rules.pwquality_length_faults(pwq, int(min_length))
     if pwq["present"]:
-        faults += evaluate.pwquality_guessing_faults(pwq, list(site_words or []))
+        faults += password_rules.pwquality_guessing_faults(pwq, list(site_words or []))
         if not pwq["enforce_for_root"]:
             faults.append("pwquality does not enforce the policy for root")
-    return faults + evaluate.pwhistory_faults(pam["pwhistory"], int(remember))
+    return faults + password_rules.pwhistory_faults(pam["pwhistory"], int(remember))
 
 
 def password_policy_overrides(
@@ -321,7 +324,7 @@ def password_policy_overrides(
             "password_policy_overrides: expected the pam evidence area"
             " (evidence_result.evidence.pam)"
         )
-    return evaluate.password_policy_overrides(
+    return password_rules.password_policy_overrides(
         pam, int(min_length), list(site_words or []), str(drop_in), str(profile)
     )
 

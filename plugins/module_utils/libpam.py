@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 PAM_SUCCESS = 0
 PAM_BUF_ERR = 5
-PAM_CONV_ERR = 19
 PAM_PROMPT_ECHO_OFF = 1
 PAM_PROMPT_ECHO_ON = 2
 PAM_FAIL_DELAY = 10  # pam_set_item: the application's delay function

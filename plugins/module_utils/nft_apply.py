@@ -28,7 +28,9 @@ import re
 import shlex
 from typing import NamedTuple
 
-DEFAULT_TABLE = "inet edu_tw_hardening"
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import FIREWALL_TABLE
+
+DEFAULT_TABLE = FIREWALL_TABLE
 
 # The transient systemd units that `systemd-run --on-active` creates for the guard.
 GUARD_UNIT = "edu-tw-hardening-firewall-rollback"
@@ -97,6 +99,27 @@ class Plan(NamedTuple):
     reload: bool
     persist: bool
     reasons: tuple[str, ...]
+
+
+class Steps(NamedTuple):
+    """What a ``state=applied`` run does once its :class:`Plan` is made, and what it says.
+
+    ``changed`` False: nothing to do, the run reports ``msg`` and stops (check mode too).
+    Otherwise check mode reports ``check_msg``; a real run, in this order: with ``reload``,
+    writes the rollback (unless ``keep_rollback`` and one exists), arms the guard when
+    ``arm``, else disarms an earlier guard when ``disarm``, and loads; without it, disarms
+    when ``disarm``; then writes dest when ``persist`` and reports ``msg``.
+    """
+
+    changed: bool
+    reload: bool
+    arm: bool
+    keep_rollback: bool
+    disarm: bool
+    persist: bool
+    pending_confirm: bool
+    msg: str
+    check_msg: str
 
 
 class _Piece(NamedTuple):
@@ -181,7 +204,7 @@ def _pieces(listing: str) -> list[_Piece]:
             depth = _brace_depth(stripped)
             if depth > 0:
                 stack.extend([stripped.split()[0]] * depth)
-            for _ in range(min(-depth, len(stack))):
+            for _closed in range(min(-depth, len(stack))):
                 stack.pop()
         index += 1
     return pieces
@@ -330,13 +353,13 @@ def foreign_statements(script: str, table: str) -> list[str]:
     return foreign
 
 
-def load_script(table: str, src: str) -> str:
+def load_script(src: str) -> str:
     """The script nft loads: ``src`` as it is, in one transaction.
 
     The table is not deleted first: ``src`` flushes what it owns (its chains, its own sets)
     and only declares the rest, so elements that other tooling put in the table's other
-    sets (the timed remote-maintenance windows) survive a reload. ``table`` is the table
-    ``src`` may touch (checked by :func:`foreign_statements`).
+    sets (the timed remote-maintenance windows) survive a reload. That ``src`` touches no
+    other table is checked by :func:`foreign_statements`.
     """
     if '"' in src:
         raise ValueError(f"src: a path with a double quote cannot be included by nft: {src!r}")
@@ -410,6 +433,36 @@ def plan_applied(
     elif dest != src:
         reasons.append("dest differs from src")
     return Plan(reload, dest != src, tuple(reasons))
+
+
+def applied_steps(table: str, plan: Plan, armed: bool, guard_seconds: int) -> Steps:
+    """What ``state=applied`` does with ``plan`` while the guard of an earlier load is
+    ``armed`` (or not), with a guard of ``guard_seconds`` for this run (0: none).
+
+    - An earlier load that still waits for its confirmation keeps its guard and its
+      rollback (which returns to the last confirmed table), and dest waits for that
+      confirmation: only a reload changes anything.
+    - With a guard, a reload leaves dest to the confirmation (``state=confirmed``).
+    - ``guard_seconds: 0`` accepts an earlier unconfirmed load as it is: its guard is
+      stopped, with or without a reload.
+    """
+    guarded = guard_seconds > 0
+    persist = plan.persist and not (armed and guarded and not plan.reload)
+    if not plan.reload and not persist and not (armed and not guarded):
+        state = "an earlier load awaits confirmation" if armed else "up to date"
+        msg = f"table {table}: {state}"
+        return Steps(False, False, False, False, False, False, armed, msg, msg)
+    check_msg = (
+        f"check mode: table {table} would be {'reloaded' if plan.reload else 'left as loaded'}"
+    )
+    disarm = armed and not guarded
+    if plan.reload and guarded:
+        msg = f"table {table} loaded; confirm within {guard_seconds}s or it is rolled back"
+        return Steps(True, True, True, armed, disarm, False, True, msg, check_msg)
+    msg = f"table {table} {'loaded without a guard' if plan.reload else 'already loaded'}" + (
+        "; dest written" if persist else ""
+    )
+    return Steps(True, plan.reload, False, False, disarm, persist, False, msg, check_msg)
 
 
 def guard_script(nft: str, rollback_path: str, marker_path: str) -> str:

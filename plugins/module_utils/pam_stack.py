@@ -34,10 +34,11 @@ import hashlib
 import json
 from typing import NamedTuple
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.pam import parse_pam_file
 
 COMMON_AUTH = "/etc/pam.d/common-auth"
-DEFAULT_STATE_DIR = "/var/lib/edu_tw_hardening/pam/saved"
+DEFAULT_STATE_DIR = f"{STATE_DIR}/pam/saved"
 # The PAM stack the password_policy role may change, directly or through pam-auth-update.
 DEFAULT_PATHS = (
     "/etc/pam.d/common-auth",
@@ -172,7 +173,7 @@ def parse_control(control: str) -> dict[str, str | int] | None:
         return {name: named.get(name, default) for name in RETURN_NAMES}
     actions: dict[str, str | int] = {}
     for token in control.strip("[]").split():
-        value, _, action_text = token.partition("=")
+        value, _sep, action_text = token.partition("=")
         action: str | int = action_text.lower()
         if action_text.isdigit() and int(action_text) > 0:
             action = int(action_text)

@@ -191,6 +191,7 @@ import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.edu_tw.hardening.plugins.module_utils import constants
 from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply as nft_utils
 
 ROLLBACK_FILE = "rollback.nft"
@@ -323,55 +324,50 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     dest_bytes = _read(params["dest"])
     rolled_back_at = _rolled_back_at(params["state_dir"])
     plan = nft_utils.plan_applied(table, live, record, src, dest_bytes, rolled_back_at)
-    armed = _timer_active(module)
-    # An earlier load still waits for its confirmation: that confirmation writes dest.
-    waiting = armed and guard > 0
-    persist = plan.persist and not (waiting and not plan.reload)
+    steps = nft_utils.applied_steps(table, plan, _timer_active(module), guard)
     result = {"reasons": list(plan.reasons)}
-    if persist and not (plan.reload and guard > 0):  # this run writes dest
+    if steps.persist:
         result["diff"] = {
             "before_header": params["dest"],
             "after_header": params["src"],
             "before": _text(dest_bytes) or "",
             "after": _text(src),
         }
-    if not plan.reload and not persist and not (armed and guard == 0):
-        pending = {"pending_confirm": True, "guard_unit": nft_utils.GUARD_TIMER} if armed else {}
-        state = "an earlier load awaits confirmation" if armed else "up to date"
-        _finish(module, f"table {table}: {state}", **pending, **result)
+    pending = {"pending_confirm": True, "guard_unit": nft_utils.GUARD_TIMER}
+    if not steps.changed:
+        _finish(module, steps.msg, **(pending if steps.pending_confirm else {}), **result)
     if module.check_mode:
-        what = "reloaded" if plan.reload else "left as loaded"
-        _finish(module, f"check mode: table {table} would be {what}", changed=True, **result)
+        _finish(module, steps.check_msg, changed=True, **result)
     rollback_due = ""
-    if plan.reload:
-        rollback_due = _reload(module, nft, src, live, armed)
-    elif armed:
-        _disarm(module)  # guard_seconds: 0 now; the earlier load is accepted as it is
-    if plan.reload and guard > 0:
+    if steps.reload:
+        rollback_due = _reload(module, nft, src, live, steps)
+    elif steps.disarm:
+        _disarm(module)
+    if steps.pending_confirm:
         _finish(
             module,
-            f"table {table} loaded; confirm within {guard}s or it is rolled back",
+            steps.msg,
             changed=True,
             reloaded=True,
-            pending_confirm=True,
-            guard_unit=nft_utils.GUARD_TIMER,
             rollback_due=rollback_due,
+            **pending,
             **result,
         )
-    backup = _persist(module, src, params["dest"]) if persist else ""
+    backup = _persist(module, src, params["dest"]) if steps.persist else ""
     _finish(
         module,
-        f"table {table} {'loaded without a guard' if plan.reload else 'already loaded'}"
-        + ("; dest written" if persist else ""),
+        steps.msg,
         changed=True,
-        reloaded=plan.reload,
-        persisted=persist,
+        reloaded=steps.reload,
+        persisted=steps.persist,
         backup_file=backup,
         **result,
     )
 
 
-def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed: bool) -> str:
+def _reload(
+    module: AnsibleModule, nft: str, src: bytes, live: str | None, steps: nft_utils.Steps
+) -> str:
     """Arm the guard (when asked for), load the table from src and record what was loaded.
 
     Returns when the guard fires (ISO 8601 UTC), '' without a guard.
@@ -379,14 +375,12 @@ def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed
     params = module.params
     table, state_dir, guard = params["table"], params["state_dir"], params["guard_seconds"]
     try:
-        script = nft_utils.load_script(table, params["src"])
+        script = nft_utils.load_script(params["src"])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
     rollback = os.path.join(state_dir, ROLLBACK_FILE)
-    # An unconfirmed earlier load is still guarded: keep its rollback, which returns to
-    # the last confirmed table, rather than write one that returns to the unconfirmed one.
-    if not (armed and guard > 0 and os.path.exists(rollback)):
+    if not (steps.keep_rollback and os.path.exists(rollback)):
         _write(module, rollback, nft_utils.rollback_text(table, live, guard).encode(), 0o600)
     rc, _out, err = module.run_command([nft, "-c", "-f", rollback])
     if rc != 0:
@@ -395,17 +389,17 @@ def _reload(module: AnsibleModule, nft: str, src: bytes, live: str | None, armed
             f"loaded. Check the live table with: nft list table {table}"
         )
     rollback_due = ""
-    if guard > 0:
+    if steps.arm:
         rollback_due = _arm(module, nft, rollback, guard)  # forgets an earlier rollback
     else:
-        if armed:
+        if steps.disarm:
             _disarm(module)
         _forget_rollback(state_dir)
     load = os.path.join(state_dir, LOAD_FILE)
     _write(module, load, script.encode(), 0o600)
     rc, _out, err = module.run_command([nft, "-f", load])
     if rc != 0:
-        if guard > 0:
+        if steps.arm:
             _disarm(module)
         module.fail_json(
             msg=f"nft -f {params['src']} failed; table {table} left as it was: {err.strip()}"
@@ -486,7 +480,7 @@ def main() -> None:
             "table": {"type": "str", "default": nft_utils.DEFAULT_TABLE},
             "guard_seconds": {"type": "int", "default": 120},
             "state": {"type": "str", "choices": ["applied", "confirmed"], "default": "applied"},
-            "state_dir": {"type": "path", "default": "/var/lib/edu_tw_hardening/firewall"},
+            "state_dir": {"type": "path", "default": constants.FIREWALL_STATE_DIR},
         },
         supports_check_mode=True,
     )

@@ -14,6 +14,7 @@ import os
 import re
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.integers import parse_int
 
 AREA = "accounts"
 
@@ -57,17 +58,6 @@ GENERIC_NAMES = (
 )
 _GENERIC_RE = re.compile(r"(?:{})[0-9]*".format("|".join(GENERIC_NAMES)), re.IGNORECASE)
 _NATIONAL_ID_RE = re.compile(r"[A-Za-z][12][0-9]{8}")
-_INT_RE = re.compile(r"[+-]?[0-9]+")
-
-
-def _to_int(text: str | None) -> int | None:
-    """A decimal integer, or None for an empty or malformed field."""
-    if text is None:
-        return None
-    text = text.strip()
-    if not _INT_RE.fullmatch(text):
-        return None
-    return int(text)
 
 
 def parse_login_defs(text: str | None) -> dict[str, str]:
@@ -91,9 +81,9 @@ def parse_login_defs(text: str | None) -> dict[str, str]:
 
 def login_defs_evidence(settings: dict[str, str]) -> dict:
     """The login.defs part of the evidence: aging values as int or None, UID range with defaults."""
-    evidence: dict = {key: _to_int(settings.get(key)) for key in AGING_KEYS}
-    uid_min = _to_int(settings.get("UID_MIN"))
-    uid_max = _to_int(settings.get("UID_MAX"))
+    evidence: dict = {key: parse_int(settings.get(key)) for key in AGING_KEYS}
+    uid_min = parse_int(settings.get("UID_MIN"))
+    uid_max = parse_int(settings.get("UID_MAX"))
     evidence["UID_MIN"] = DEFAULT_UID_MIN if uid_min is None else uid_min
     evidence["UID_MAX"] = DEFAULT_UID_MAX if uid_max is None else uid_max
     return evidence
@@ -113,8 +103,8 @@ def parse_passwd(text: str | None) -> list[dict]:
         fields = line.split(":")
         if len(fields) < 7:
             continue
-        uid = _to_int(fields[2])
-        gid = _to_int(fields[3])
+        uid = parse_int(fields[2])
+        gid = parse_int(fields[3])
         if not fields[0] or uid is None or gid is None:
             continue
         entries.append(
@@ -154,9 +144,9 @@ def parse_shadow(text: str | None) -> dict[str, dict]:
         fields += [""] * (9 - len(fields))
         entries[fields[0]] = {
             "password": password_status(fields[1]),
-            "min_days": _to_int(fields[3]),
-            "max_days": _to_int(fields[4]),
-            "warn_days": _to_int(fields[5]),
+            "min_days": parse_int(fields[3]),
+            "max_days": parse_int(fields[4]),
+            "warn_days": parse_int(fields[5]),
         }
     return entries
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    unit_active,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
 )
@@ -30,12 +33,6 @@ SELFTEST_PATH = "/var/lib/edu_tw_hardening/antivirus-selftest.json"
 def _hours(seconds: float) -> float:
     """Seconds as hours, rounded to a hundredth."""
     return round(seconds / 3600.0, 2)
-
-
-def unit_active(host: HostReader, unit: str) -> bool:
-    """Whether ``systemctl is-active UNIT`` says ``active``."""
-    result = host.run(["systemctl", "is-active", unit])
-    return result.rc == 0 and result.out.strip() == "active"
 
 
 def parse_freshclam_checks(text: str | None) -> int | None:
@@ -105,8 +102,8 @@ def collect(host: HostReader) -> dict:
     return {
         "packages": {name: packages.get(name) for name in PACKAGES},
         "packages_error": packages_error,
-        "daemon_active": unit_active(host, DAEMON_UNIT),
-        "updater_active": unit_active(host, UPDATER_UNIT),
+        "daemon_active": unit_active(host, DAEMON_UNIT) is True,
+        "updater_active": unit_active(host, UPDATER_UNIT) is True,
         "updater_checks_per_day": parse_freshclam_checks(host.read(FRESHCLAM_CONF)),
         "signature_files": signatures,
         "newest_signature_age_hours": (

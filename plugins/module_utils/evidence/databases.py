@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
+    HostReader,
+    unit_active,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
 )
@@ -136,12 +139,10 @@ def _any_unit_active(host: HostReader, units: list[str]) -> bool | None:
     """Whether any of ``units`` is active; None when systemctl cannot be run."""
     answered = False
     for unit in units:
-        result = host.run(["systemctl", "is-active", unit])
-        if result.rc == 127:
-            continue
-        answered = True
-        if result.rc == 0 and result.out.strip() == "active":
+        active = unit_active(host, unit)
+        if active:
             return True
+        answered = answered or active is not None
     return False if answered else None
 
 

@@ -4,8 +4,8 @@
 """Firewall evidence (MOE-15, MOE-18, MOE-19): the live nftables ruleset and other front ends.
 
 The ruleset is read from ``nft -j list ruleset`` (libnftables JSON, nftables 0.9-1.1) and
-reduced to what the evaluator needs: tables (ours or foreign), input base chains with
-their policy, whether inbound traffic is dropped by default per IP version, the ports
+reduced to what the evaluator needs: tables (ours or foreign), whether inbound traffic
+is dropped by default per IP version (judged from the input base chains), the ports
 that input rules accept and from which sources, and named sets with the seconds left on
 timed elements (remote-maintenance windows). ufw, firewalld and iptables-legacy rules
 are reported beside it, because more than one front end on a host means nobody knows
@@ -17,20 +17,23 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import FIREWALL_TABLE
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     Result,
     command_failure,
+    unit_active,
+    unit_enabled,
 )
 
 AREA = "firewall"
 
-OWN_TABLE = ("inet", "edu_tw_hardening")
+OWN_TABLE = tuple(FIREWALL_TABLE.split())
 
 NFT_ARGV = ["nft", "-j", "list", "ruleset"]
-SERVICE_ENABLED_ARGV = ["systemctl", "is-enabled", "nftables.service"]
-UFW_ACTIVE_ARGV = ["systemctl", "is-active", "ufw.service"]
-FIREWALLD_ACTIVE_ARGV = ["systemctl", "is-active", "firewalld.service"]
+NFTABLES_UNIT = "nftables.service"
+UFW_UNIT = "ufw.service"
+FIREWALLD_UNIT = "firewalld.service"
 IPTABLES_LEGACY_ARGV = ["iptables-legacy-save"]
 
 # A port range up to this size is listed port by port; a wider one as port..port_end.
@@ -49,16 +52,6 @@ _IPV6_FAMILIES = ("inet", "ip6")
 # Statements that do not make a rule conditional (a rule of only these and a verdict
 # applies to every packet that reaches it).
 _UNCONDITIONAL_STATEMENTS = frozenset({"counter", "log", "drop", "reject"})
-
-# Named chain priorities (nft prints numbers, older releases may print names).
-_PRIORITY_NAMES = {
-    "raw": -300,
-    "mangle": -150,
-    "dstnat": -100,
-    "filter": 0,
-    "security": 50,
-    "srcnat": 100,
-}
 
 # Service names nft prints only with ``-S``; accepted in case a ruleset carries them.
 _SERVICE_PORTS = {
@@ -144,44 +137,12 @@ def tables(ruleset: list[dict]) -> list[dict]:
     ]
 
 
-def _priority(value: Any) -> int:
-    """A chain priority as a number (nft may print a name, or ``name + offset``)."""
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return value
-    text = str(value).replace(" ", "")
-    for sign in ("+", "-"):
-        name, found, offset = text.partition(sign)
-        if found and name in _PRIORITY_NAMES and offset.isdigit():
-            delta = int(offset)
-            return _PRIORITY_NAMES[name] + (delta if sign == "+" else -delta)
-    try:
-        return int(text)
-    except ValueError:
-        return _PRIORITY_NAMES.get(text, 0)
-
-
 def _base_input_chains(ruleset: list[dict]) -> list[dict]:
     """The raw chain objects of base chains on the input hook."""
     return [
         chain
         for chain in _objects(ruleset, "chain")
         if chain.get("hook") == "input" and "type" in chain
-    ]
-
-
-def input_chains(ruleset: list[dict]) -> list[dict]:
-    """Base chains on the input hook with their priority and policy."""
-    return [
-        {
-            "family": str(chain.get("family")),
-            "table": str(chain.get("table")),
-            "name": str(chain.get("name")),
-            "priority": _priority(chain.get("prio", 0)),
-            "policy": "drop" if chain.get("policy") == "drop" else "accept",
-        }
-        for chain in _base_input_chains(ruleset)
     ]
 
 
@@ -519,12 +480,6 @@ def count_legacy_rules(save_output: str) -> int:
     return sum(1 for line in save_output.splitlines() if line.startswith("-A "))
 
 
-def _first_word(output: str) -> str:
-    """The first word of a command's output (systemctl prints one state)."""
-    words = output.split()
-    return words[0] if words else ""
-
-
 def nft_error(listing: Result, ruleset: list[dict] | None) -> str | None:
     """Why an installed nft could not list the ruleset; None when it did or nft is absent.
 
@@ -547,15 +502,14 @@ def collect(host: HostReader) -> dict:
     return {
         "nft_available": ruleset is not None,
         "nft_error": nft_error(listing, ruleset),
-        "service_enabled": _first_word(host.run(SERVICE_ENABLED_ARGV).out) == "enabled",
+        "service_enabled": unit_enabled(host, NFTABLES_UNIT),
         "tables": table_list,
-        "input_chains": input_chains(objects),
         "inbound_default_drop": inbound_default_drop(objects),
         "open_ports": open_ports(objects),
         "named_sets": named_sets(objects),
         "other_frontends": {
-            "ufw": _first_word(host.run(UFW_ACTIVE_ARGV).out) == "active",
-            "firewalld": _first_word(host.run(FIREWALLD_ACTIVE_ARGV).out) == "active",
+            "ufw": unit_active(host, UFW_UNIT) is True,
+            "firewalld": unit_active(host, FIREWALLD_UNIT) is True,
             "iptables_legacy_rules": count_legacy_rules(legacy.out) if legacy.rc == 0 else 0,
             "foreign_tables": [
                 f"{table['family']} {table['name']}" for table in table_list if not table["owned"]

@@ -5,13 +5,12 @@
 
 Collectors receive a ``HostReader`` and never touch the host any other way, so the
 same collector runs inside the ``edu_tw.hardening.evidence`` module (``ModuleHost``)
-and in unit tests against recorded files and command output (``RecordedHost``).
+and in unit tests against recorded files and command output (the tests' own double).
 Nothing here writes to the host.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import glob
 import os
 import shutil
@@ -115,47 +114,16 @@ class ModuleHost(HostReader):
         return shutil.which(name, path=path)
 
 
-class RecordedHost(HostReader):
-    """A host made of recorded file contents and command outputs (for unit tests).
+def unit_active(host: HostReader, unit: str) -> bool | None:
+    """Whether systemd runs ``unit`` now (``systemctl is-active`` says ``active``); None
+    when systemctl cannot be run on the host."""
+    result = host.run(["systemctl", "is-active", unit])
+    if result.rc == 127:
+        return None
+    return result.rc == 0 and result.out.strip() == "active"
 
-    ``files`` maps paths to text; ``commands`` maps the argv joined by spaces to a
-    ``Result`` (or to a string, meaning rc 0 with that output); ``mtimes`` maps paths
-    to modification times; ``programs`` lists the programs that exist.
-    """
 
-    def __init__(
-        self,
-        files: dict[str, str] | None = None,
-        commands: dict[str, object] | None = None,
-        mtimes: dict[str, float] | None = None,
-        programs: list[str] | None = None,
-        now: float = 1_800_000_000.0,
-    ) -> None:
-        self.files = dict(files or {})
-        self.commands = dict(commands or {})
-        self.mtimes = dict(mtimes or {})
-        self.programs = set(programs or [])
-        self._now = now
-
-    def read(self, path: str) -> str | None:
-        return self.files.get(path)
-
-    def glob(self, pattern: str) -> list[str]:
-        return sorted(p for p in set(self.files) | set(self.mtimes) if fnmatch.fnmatch(p, pattern))
-
-    def mtime(self, path: str) -> float | None:
-        return self.mtimes.get(path)
-
-    def now(self) -> float:
-        return self._now
-
-    def run(self, argv: list[str]) -> Result:
-        recorded = self.commands.get(" ".join(argv))
-        if recorded is None:
-            return Result(127, "", f"{argv[0]}: not found")
-        if isinstance(recorded, str):
-            return Result(0, recorded, "")
-        return recorded  # type: ignore[return-value]
-
-    def which(self, name: str) -> str | None:
-        return f"/usr/bin/{name}" if name in self.programs else None
+def unit_enabled(host: HostReader, unit: str) -> bool:
+    """Whether ``unit`` starts at boot (``systemctl is-enabled`` says ``enabled``)."""
+    result = host.run(["systemctl", "is-enabled", unit])
+    return result.rc == 0 and result.out.strip() == "enabled"

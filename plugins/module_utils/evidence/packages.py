@@ -53,8 +53,3 @@ def package_list(host: HostReader) -> tuple[dict[str, str], str | None]:
     if not installed:
         return {}, "dpkg-query listed no installed packages"
     return installed, None
-
-
-def installed_packages(host: HostReader) -> dict[str, str]:
-    """Installed packages on ``host`` (empty when dpkg-query is missing or fails)."""
-    return package_list(host)[0]

@@ -6,8 +6,8 @@
 Reads Debian's ``/etc/pam.d/common-password`` (with its ``@include`` lines resolved one
 level), ``/etc/security/pwquality.conf`` and its ``.conf.d`` drop-ins, ``pwhistory.conf``
 (only where the installed Linux-PAM reads it), the version of ``libpam-modules`` (from the
-shared ``dpkg-query``), the presence of the cracklib dictionary and the profile names that
-pam-auth-update knows (MOE-12.9.1, MOE-12.9.3, MOE-12.9.5).
+shared ``dpkg-query``) and the presence of the cracklib dictionary (MOE-12.9.1,
+MOE-12.9.3, MOE-12.9.5).
 
 Effective pwquality settings follow libpwquality: built-in defaults, then
 ``pwquality.conf.d/*.conf`` in sorted order, then ``pwquality.conf`` itself (the library
@@ -33,6 +33,7 @@ import re
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils import pam_auth_update
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import HostReader
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.integers import parse_int
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
 )
@@ -44,7 +45,6 @@ COMMON_PASSWORD = "/etc/pam.d/common-password"
 PWQUALITY_CONF = "/etc/security/pwquality.conf"
 PWQUALITY_CONF_D = "/etc/security/pwquality.conf.d/*.conf"
 PWHISTORY_CONF = "/etc/security/pwhistory.conf"
-PAM_CONFIGS = "/usr/share/pam-configs/*"
 # libcrack2's compiled-in dictionary on Debian (cracklib-runtime builds it).
 CRACKLIB_DICT = "/var/cache/cracklib/cracklib_dict"
 
@@ -80,20 +80,12 @@ PWQ_NUM_CLASSES = 4  # and lowers a higher minclass to this
 PWQ_SHORTEST_PASSWORD = 6
 PWHISTORY_DEFAULT_REMEMBER = 10
 
-_INT_RE = re.compile(r"[+-]?[0-9]+")
 # Debian version: an optional "epoch:" then the upstream version, whose leading numeric
 # dot-separated components are compared.
 _EPOCH_RE = re.compile(r"[0-9]+:")
 _NUMERIC_PREFIX_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 # "name = value", "name=value", "name value" or a bare "name" (a flag).
 _CONF_LINE_RE = re.compile(r"([^\s=]+)\s*=?\s*(.*)")
-
-
-def _to_int(text: str | None) -> int | None:
-    """A decimal integer, or None for an empty or malformed value."""
-    if text is None or not _INT_RE.fullmatch(text.strip()):
-        return None
-    return int(text.strip())
 
 
 def _numbered_lines(text: str) -> list[tuple[int, str]]:
@@ -233,7 +225,7 @@ def parse_pam_args(args: list[str]) -> list[tuple[str, str]]:
     """PAM module arguments as ``(name, value)`` pairs; a flag gets the value ""."""
     options = []
     for arg in args:
-        name, _, value = arg.partition("=")
+        name, _sep, value = arg.partition("=")
         options.append((name.strip().lower(), value.strip()))
     return options
 
@@ -246,23 +238,23 @@ def apply_pwquality_option(settings: dict, name: str, value: str) -> None:
     if name == "enforce_for_root":
         settings["enforce_for_root"] = True  # a flag: present means on
     elif name in ("dictcheck", "usercheck"):
-        number = _to_int(value)
+        number = parse_int(value)
         if number is not None:
             settings[name] = number != 0
     elif name == "minlen":
-        number = _to_int(value)
+        number = parse_int(value)
         if number is not None:
             settings["minlen"] = max(number, PWQ_BASE_MIN_LENGTH)
     elif name == "minclass":
-        number = _to_int(value)
+        number = parse_int(value)
         if number is not None:
             settings["minclass"] = min(number, PWQ_NUM_CLASSES)
     elif name == "retry":
-        number = _to_int(value)
+        number = parse_int(value)
         if number is not None:
             settings["retry"] = number if number >= 1 else 1
     elif name in PWQ_CREDITS:
-        number = _to_int(value)
+        number = parse_int(value)
         if number is not None:
             settings[name] = number
     elif name == "badwords":
@@ -353,7 +345,7 @@ def effective_pwhistory(rule: dict | None, conf_text: str | None, reads_conf: bo
     conf_options = parse_conf_options(conf_text) if reads_conf else []
     for name, value in conf_options + parse_pam_args(rule["args"]):
         if name == "remember":
-            number = _to_int(value)
+            number = parse_int(value)
             if number is not None:
                 remember = number
         elif name == "enforce_for_root":
@@ -373,7 +365,7 @@ _PWQ_INT_OPTIONS = ("dictcheck", "usercheck", "minlen", "minclass", "retry", *PW
 
 def _pwquality_option_applies(name: str, value: str) -> bool:
     """Whether libpwquality takes this option (``apply_pwquality_option`` changes a setting)."""
-    return name in _PWQ_ANY_VALUE or (name in _PWQ_INT_OPTIONS and _to_int(value) is not None)
+    return name in _PWQ_ANY_VALUE or (name in _PWQ_INT_OPTIONS and parse_int(value) is not None)
 
 
 def pwquality_sources(conf_files: list[tuple[str, str | None]], rule: dict | None) -> dict:
@@ -407,10 +399,10 @@ def pwhistory_remember_source(
     source = None
     if reads_conf:
         for name, value in parse_conf_options(conf_text):
-            if name == "remember" and _to_int(value) is not None:
+            if name == "remember" and parse_int(value) is not None:
                 source = conf_path
     for name, value in parse_pam_args(rule["args"]):
-        if name == "remember" and _to_int(value) is not None:
+        if name == "remember" and parse_int(value) is not None:
             source = rule.get("file") or COMMON_PASSWORD
     return source
 
@@ -429,11 +421,6 @@ def with_profiles(stack: list[dict], reviewed: dict) -> list[dict]:
         }
         for rule in stack
     ]
-
-
-def profile_names(paths: list[str]) -> list[str]:
-    """Sorted basenames of the pam-auth-update profiles."""
-    return sorted(os.path.basename(path) for path in paths)
 
 
 def collect(host: HostReader) -> dict:
@@ -467,7 +454,7 @@ def collect(host: HostReader) -> dict:
         (path, host.read(path)) for path in [*host.glob(PWQUALITY_CONF_D), PWQUALITY_CONF]
     ]
     pwquality = effective_pwquality(
-        [text for _, text in conf_files],
+        [text for _path, text in conf_files],
         pwquality_rule["args"] if pwquality_rule else [],
     )
     dictionary = (pwquality["dictpath"] or CRACKLIB_DICT) + ".pwd"
@@ -487,7 +474,6 @@ def collect(host: HostReader) -> dict:
         },
         "cracklib_dictionary": host.mtime(dictionary) is not None,
         "pwhistory": effective_pwhistory(pwhistory_rule, pwhistory_conf, reads_conf),
-        "pam_configs": profile_names(host.glob(PAM_CONFIGS)),
         "sources": {
             "pwquality": pwquality_sources(conf_files, pwquality_rule),
             "pwhistory": {

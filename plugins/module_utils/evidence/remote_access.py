@@ -20,6 +20,7 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host imp
     Result,
     command_failure,
 )
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.integers import parse_int
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
 )
@@ -89,26 +90,18 @@ _SSHD_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _integer(value: str, default: int) -> int:
-    """An integer setting, or ``default`` when the text is not one."""
-    try:
-        return int(value)
-    except ValueError:
-        return default
-
-
 def parse_sshd_t(output: str) -> dict:
     """The settings the evaluator needs from ``sshd -T`` output (``key value`` lines)."""
     raw: dict[str, list[str]] = {}
     for line in output.splitlines():
-        key, _, value = line.strip().partition(" ")
+        key, _sep, value = line.strip().partition(" ")
         if key:
             raw.setdefault(key.lower(), []).append(value.strip())
     settings = {
         key: (list(default) if isinstance(default, list) else default)
         for key, default in _SSHD_DEFAULTS.items()
     }
-    ports = [_integer(word, -1) for value in raw.get("port", []) for word in value.split()]
+    ports = [parse_int(word, -1) for value in raw.get("port", []) for word in value.split()]
     if ports:
         settings["port"] = [port for port in ports if port >= 0]
     for key in _REPEATED_KEYS[1:]:
@@ -126,7 +119,7 @@ def parse_sshd_t(output: str) -> dict:
         settings["banner"] = None if banner in ("", "none") else banner
     for key in ("clientaliveinterval", "clientalivecountmax"):
         if key in raw:
-            settings[key] = _integer(raw[key][-1], _SSHD_DEFAULTS[key])
+            settings[key] = parse_int(raw[key][-1], _SSHD_DEFAULTS[key])
     return settings
 
 

@@ -132,8 +132,12 @@ def parse_primary_groups(passwd: str, group: str) -> dict[str, list[str]]:
     return primary
 
 
-def _logical_lines(text: str) -> list[str]:
-    """Sudoers lines with backslash continuations joined and comments removed."""
+def _sudoers_lines(text: str) -> list[str]:
+    """Sudoers lines with backslash continuations joined and comments removed.
+
+    Sudoers rules, not libpam's (``pam._numbered_lines``): a continued line may end in a
+    comment, and ``#include`` / ``@include`` lines are directives, not comments.
+    """
     lines: list[str] = []
     pending = ""
     for raw in text.splitlines():
@@ -167,16 +171,16 @@ def parse_sudoers(text: str) -> list[tuple[list[str], bool]]:
     """
     aliases: dict[str, list[str]] = {}
     specs: list[tuple[list[str], bool]] = []
-    for line in _logical_lines(text):
+    for line in _sudoers_lines(text):
         alias = _USER_ALIAS.match(line)
         if alias:
             for definition in alias.group(1).split(":"):
-                name, _, members = definition.partition("=")
+                name, _sep, members = definition.partition("=")
                 aliases[name.strip()] = _split_list(members)
             continue
         if _SUDOERS_SKIP.match(line) or "=" not in line:
             continue
-        left, _, right = line.partition("=")
+        left, _sep, right = line.partition("=")
         left = re.sub(r"\s*,\s*", ",", left.strip())
         users_part = left.split()[0] if left.split() else ""
         users: list[str] = []
@@ -288,7 +292,7 @@ def parse_journald(texts: list[str]) -> dict[str, str]:
                 section = line[1:-1].strip()
                 continue
             if section == "Journal" and "=" in line:
-                key, _, value = line.partition("=")
+                key, _sep, value = line.partition("=")
                 settings[key.strip()] = value.strip()
     return settings
 
@@ -315,7 +319,7 @@ def parse_stat_modes(text: str) -> list[dict]:
     """Log files and their permissions from ``stat -c '%a %n'`` output."""
     found = []
     for line in text.splitlines():
-        mode, _, path = line.strip().partition(" ")
+        mode, _sep, path = line.strip().partition(" ")
         if not path or not re.fullmatch(r"[0-7]{1,4}", mode):
             continue
         found.append({"path": path, "mode": mode, "world_readable": bool(int(mode, 8) & 0o004)})

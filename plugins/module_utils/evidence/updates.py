@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     command_failure,
+    unit_active,
+    unit_enabled,
 )
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
@@ -136,14 +138,7 @@ def parse_reboot_packages(text: str | None) -> list[str]:
 
 def timer_enabled(host: HostReader, unit: str) -> bool:
     """Whether a timer is both enabled (survives a reboot) and active (running now)."""
-    enabled = host.run(["systemctl", "is-enabled", unit])
-    active = host.run(["systemctl", "is-active", unit])
-    return (
-        enabled.rc == 0
-        and enabled.out.strip() == "enabled"
-        and active.rc == 0
-        and active.out.strip() == "active"
-    )
+    return unit_enabled(host, unit) and unit_active(host, unit) is True
 
 
 def collect(host: HostReader) -> dict:

@@ -409,12 +409,12 @@ def test_foreign_statements_reads_ct_objects_table():
 
 def test_load_script_loads_src_without_deleting_the_table():
     # Deleting the table would drop the timed remote-maintenance elements of its sets.
-    assert nft_apply.load_script(TABLE, "/tmp/c.nft") == 'include "/tmp/c.nft"\n'
+    assert nft_apply.load_script("/tmp/c.nft") == 'include "/tmp/c.nft"\n'
 
 
 def test_load_script_refuses_a_path_with_a_double_quote():
     with pytest.raises(ValueError, match="src"):
-        nft_apply.load_script(TABLE, '/tmp/a"b.nft')
+        nft_apply.load_script('/tmp/a"b.nft')
 
 
 # parse_record / record_text
@@ -502,6 +502,98 @@ def test_plan_reloads_after_a_rollback_that_only_changed_set_elements():
 def test_plan_persists_a_missing_dest():
     assert nft_apply.plan_applied(TABLE, LATER, _record(), SRC, None).reasons == (
         "dest is missing",
+    )
+
+
+# applied_steps
+
+RELOAD = nft_apply.Plan(True, True, ("src changed since the last load",))
+RELOAD_SAME_DEST = nft_apply.Plan(True, False, ("src changed since the last load",))
+DEST_ONLY = nft_apply.Plan(False, True, ("dest differs from src",))
+UP_TO_DATE = nft_apply.Plan(False, False, ())
+
+
+def test_steps_of_a_table_up_to_date_change_nothing():
+    steps = nft_apply.applied_steps(TABLE, UP_TO_DATE, armed=False, guard_seconds=120)
+    assert (steps.changed, steps.pending_confirm, steps.msg) == (
+        False,
+        False,
+        f"table {TABLE}: up to date",
+    )
+
+
+def test_steps_leave_dest_to_the_confirmation_of_an_earlier_guarded_load():
+    steps = nft_apply.applied_steps(TABLE, DEST_ONLY, armed=True, guard_seconds=120)
+    assert (steps.changed, steps.persist, steps.disarm, steps.pending_confirm, steps.msg) == (
+        False,
+        False,
+        False,
+        True,
+        f"table {TABLE}: an earlier load awaits confirmation",
+    )
+
+
+def test_steps_without_a_guard_accept_an_earlier_unconfirmed_load():
+    steps = nft_apply.applied_steps(TABLE, UP_TO_DATE, armed=True, guard_seconds=0)
+    assert (steps.changed, steps.reload, steps.disarm, steps.persist, steps.msg) == (
+        True,
+        False,
+        True,
+        False,
+        f"table {TABLE} already loaded",
+    )
+
+
+def test_steps_write_only_dest_when_only_dest_differs():
+    steps = nft_apply.applied_steps(TABLE, DEST_ONLY, armed=False, guard_seconds=120)
+    assert (steps.reload, steps.arm, steps.disarm, steps.persist, steps.msg) == (
+        False,
+        False,
+        False,
+        True,
+        f"table {TABLE} already loaded; dest written",
+    )
+    assert steps.check_msg == f"check mode: table {TABLE} would be left as loaded"
+
+
+def test_steps_of_a_guarded_reload_arm_the_guard_and_leave_dest_to_the_confirmation():
+    steps = nft_apply.applied_steps(TABLE, RELOAD, armed=False, guard_seconds=120)
+    assert (steps.reload, steps.arm, steps.keep_rollback, steps.persist) == (
+        True,
+        True,
+        False,
+        False,
+    )
+    assert (steps.pending_confirm, steps.msg) == (
+        True,
+        f"table {TABLE} loaded; confirm within 120s or it is rolled back",
+    )
+    assert steps.check_msg == f"check mode: table {TABLE} would be reloaded"
+
+
+def test_steps_of_a_guarded_reload_keep_the_rollback_of_an_unconfirmed_load():
+    steps = nft_apply.applied_steps(TABLE, RELOAD, armed=True, guard_seconds=120)
+    assert (steps.arm, steps.keep_rollback, steps.disarm) == (True, True, False)
+
+
+def test_steps_of_a_reload_without_a_guard_write_dest():
+    steps = nft_apply.applied_steps(TABLE, RELOAD, armed=False, guard_seconds=0)
+    assert (steps.arm, steps.disarm, steps.persist, steps.pending_confirm, steps.msg) == (
+        False,
+        False,
+        True,
+        False,
+        f"table {TABLE} loaded without a guard; dest written",
+    )
+
+
+def test_steps_of_a_reload_without_a_guard_stop_an_earlier_guard():
+    steps = nft_apply.applied_steps(TABLE, RELOAD_SAME_DEST, armed=True, guard_seconds=0)
+    assert (steps.disarm, steps.keep_rollback, steps.persist, steps.msg) == (
+        True,
+        False,
+        False,
+        f"table {TABLE} loaded without a guard",
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import password
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "evidence-debian12-fresh.json"
 TODAY = date(2026, 11, 21)
@@ -54,6 +55,10 @@ def verdict(control_id: str, evidence: dict, inputs: dict | None = None, waivers
 
 def test_every_catalogue_control_has_a_rule():
     assert {c["id"] for c in CONTROLS} == set(evaluate.RULES)
+
+
+def test_no_control_has_a_rule_in_two_areas():
+    assert sum(len(area.RULES) for area in evaluate.AREAS) == len(evaluate.RULES)
 
 
 def test_fresh_debian_fails_the_password_firewall_antivirus_and_patching_controls(fresh):
@@ -242,40 +247,40 @@ def test_account_report_passes_the_collected_findings_through():
         "national_id_names": ["A123456789"],
         "empty_password": ["frank"],
     }
-    report = evaluate.account_report(accounts_area(**findings), {}, [])
+    report = password.account_report(accounts_area(**findings), {}, [])
     assert {key: report[key] for key in findings} == findings
 
 
 def test_account_report_without_an_owner_map_lists_no_unowned_account():
-    report = evaluate.account_report(accounts_area(human("alice", 1000)), {}, [])
+    report = password.account_report(accounts_area(human("alice", 1000)), {}, [])
     assert (report["owner_map_given"], report["unowned_login_accounts"]) == (False, [])
 
 
 def test_account_report_lists_human_accounts_missing_from_the_owner_map():
     area = accounts_area(human("alice", 1000), human("bob", 1001), SERVICE)
-    report = evaluate.account_report(area, {"alice": "Alice Lin"}, [])
+    report = password.account_report(area, {"alice": "Alice Lin"}, [])
     assert (report["owner_map_given"], report["unowned_login_accounts"]) == (True, ["bob"])
 
 
 def test_account_report_lists_excluded_human_accounts_sorted():
     area = accounts_area(human("zoe", 1000), human("breakglass", 1001))
-    report = evaluate.account_report(area, {}, ["zoe", "breakglass"])
+    report = password.account_report(area, {}, ["zoe", "breakglass"])
     assert report["excluded_accounts"] == ["breakglass", "zoe"]
 
 
 def test_account_report_does_not_count_an_excluded_service_account_as_human():
-    report = evaluate.account_report(accounts_area(SERVICE), {}, ["www-data"])
+    report = password.account_report(accounts_area(SERVICE), {}, ["www-data"])
     assert (report["excluded_accounts"], report["excluded_missing"]) == ([], [])
 
 
 def test_account_report_lists_excluded_names_that_are_no_account_on_the_host():
     area = accounts_area(human("alice", 1000))
-    report = evaluate.account_report(area, {}, ["alice", "old-breakglass"])
+    report = password.account_report(area, {}, ["alice", "old-breakglass"])
     assert report["excluded_missing"] == ["old-breakglass"]
 
 
 def test_account_report_of_the_fresh_host_has_no_findings(fresh):
-    assert evaluate.account_report(fresh["accounts"], {}, []) == {
+    assert password.account_report(fresh["accounts"], {}, []) == {
         "duplicate_uids": [],
         "generic_names": [],
         "national_id_names": [],

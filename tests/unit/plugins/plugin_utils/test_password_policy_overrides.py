@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""evaluate.password_policy_overrides (and its filter) on pam evidence collected from files
+"""rules.password.password_policy_overrides (and its filter) on pam evidence collected from files
 recorded on Debian 11, 12 and 13 test hosts, with local overrides planted."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.edu_tw.hardening.plugins.filter import audit
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import RecordedHost
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
-from ansible_collections.edu_tw.hardening.plugins.plugin_utils import evaluate
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import password
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DROP_IN = "/etc/security/pwquality.conf.d/90-edu_tw_hardening.conf"
@@ -55,7 +55,7 @@ def evidence(release: int = 12, state: str = "role", extra: dict | None = None, 
 
 def overrides(ev: dict, min_length: int = 8, site_words: list | None = None) -> list[str]:
     words = SITE_WORDS if site_words is None else site_words
-    return evaluate.password_policy_overrides(ev, min_length, words, DROP_IN, PROFILE)
+    return password.password_policy_overrides(ev, min_length, words, DROP_IN, PROFILE)
 
 
 @pytest.mark.parametrize("release", [11, 12, 13])
@@ -200,8 +200,8 @@ def test_the_audit_shows_where_minlen_and_remember_come_from():
     ev = evidence()
     hardened = {"pam": ev, "accounts": {"login_defs": {}}}
 
-    shown = evaluate.password_length(hardened, {"min_length": 8}, {}).evidence
-    history = evaluate.password_history(hardened, {"remember": 3}, {}).evidence
+    shown = password.password_length(hardened, {"min_length": 8}, {}).evidence
+    history = password.password_history(hardened, {"remember": 3}, {}).evidence
 
     assert shown["minlen_source"] == DROP_IN
     assert history["remember_source"] == "/etc/pam.d/common-password"

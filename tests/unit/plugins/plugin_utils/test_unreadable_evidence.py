@@ -10,11 +10,9 @@ from datetime import date
 
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import gather
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 CONTROLS = catalogue.by_id(catalogue.load())
 TODAY = date(2026, 11, 21)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import accounts
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import RecordedHost
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 # Excerpt of Debian 12's /etc/login.defs (shadow 1:4.13), unchanged from the package.
 LOGIN_DEFS_DEBIAN = """\

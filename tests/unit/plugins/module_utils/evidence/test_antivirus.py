@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import antivirus
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 HOUR = 3600.0

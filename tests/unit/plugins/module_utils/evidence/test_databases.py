@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import databases
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 DPKG_KEY = " ".join(DPKG_QUERY_ARGV)
 USERS_KEY = " ".join(databases.mysql_argv("mysql", databases.MARIADB_USERS_QUERY))

@@ -8,15 +8,13 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import firewall
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 NFT = " ".join(firewall.NFT_ARGV)
-ENABLED = " ".join(firewall.SERVICE_ENABLED_ARGV)
-UFW = " ".join(firewall.UFW_ACTIVE_ARGV)
-FIREWALLD = " ".join(firewall.FIREWALLD_ACTIVE_ARGV)
+ENABLED = f"systemctl is-enabled {firewall.NFTABLES_UNIT}"
+UFW = f"systemctl is-active {firewall.UFW_UNIT}"
+FIREWALLD = f"systemctl is-active {firewall.FIREWALLD_UNIT}"
 LEGACY = " ".join(firewall.IPTABLES_LEGACY_ARGV)
 
 METAINFO = (
@@ -209,9 +207,9 @@ def test_missing_nft_reports_no_default_drop():
     assert evidence["inbound_default_drop"] == {"ipv4": False, "ipv6": False}
 
 
-def test_missing_nft_reports_no_tables_chains_or_ports():
+def test_missing_nft_reports_no_tables_or_ports():
     evidence = firewall.collect(RecordedHost())
-    assert (evidence["tables"], evidence["input_chains"], evidence["open_ports"]) == ([], [], [])
+    assert (evidence["tables"], evidence["open_ports"]) == ([], [])
 
 
 def test_failing_nft_reports_unavailable():
@@ -323,26 +321,6 @@ def test_own_table_is_marked_owned():
 def test_table_of_same_name_in_other_family_is_not_owned():
     listing = ruleset(table("ip", "edu_tw_hardening"))
     assert collect_from(listing)["tables"][0]["owned"] is False
-
-
-def test_input_chains_list_only_input_base_chains():
-    evidence = collect_from(OWN_RULESET)
-    assert evidence["input_chains"] == [
-        {
-            "family": "inet",
-            "table": "edu_tw_hardening",
-            "name": "input",
-            "priority": 0,
-            "policy": "drop",
-        }
-    ]
-
-
-def test_input_chain_priority_is_reported():
-    listing = ruleset(
-        table("inet", "f"), base_chain("inet", "f", "input", "input", "accept", prio=-150)
-    )
-    assert collect_from(listing)["input_chains"][0]["priority"] == -150
 
 
 def test_service_enabled_when_systemctl_says_enabled():

@@ -1,14 +1,18 @@
 # Copyright: (c) 2026, edu_tw.hardening contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit tests for plugins/module_utils/evidence/host.py: why a command gave no evidence."""
+"""Unit tests for plugins/module_utils/evidence/host.py: why a command gave no evidence,
+and what systemctl says of a unit."""
 
 from __future__ import annotations
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     Result,
     command_failure,
+    unit_active,
+    unit_enabled,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 SS = ["ss", "-H", "-l"]
 
@@ -43,3 +47,27 @@ def test_a_long_error_output_is_cut_short():
 
 def test_a_failing_command_without_error_output_names_its_exit_code():
     assert command_failure(SS, Result(2, "", "")) == "ss -H -l exited 2"
+
+
+def test_a_unit_is_active_when_systemctl_says_active():
+    host = RecordedHost(commands={"systemctl is-active cron.service": "active\n"})
+    assert unit_active(host, "cron.service") is True
+
+
+def test_a_unit_is_not_active_when_systemctl_says_otherwise():
+    host = RecordedHost(commands={"systemctl is-active cron.service": Result(3, "inactive\n", "")})
+    assert unit_active(host, "cron.service") is False
+
+
+def test_whether_a_unit_is_active_is_unknown_without_systemctl():
+    assert unit_active(RecordedHost(), "cron.service") is None
+
+
+def test_a_unit_is_enabled_when_systemctl_says_enabled():
+    host = RecordedHost(commands={"systemctl is-enabled cron.service": "enabled\n"})
+    assert unit_enabled(host, "cron.service") is True
+
+
+def test_a_static_unit_is_not_enabled():
+    host = RecordedHost(commands={"systemctl is-enabled cron.service": "static\n"})
+    assert unit_enabled(host, "cron.service") is False

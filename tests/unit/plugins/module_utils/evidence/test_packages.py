@@ -5,16 +5,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
-    installed_packages,
     package_list,
     parse_dpkg_query,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 DPKG_KEY = " ".join(DPKG_QUERY_ARGV)
 
@@ -62,20 +59,11 @@ def test_parse_dpkg_query_ignores_malformed_and_empty_lines():
     assert parse_dpkg_query(text) == {"apt": "2.6.1"}
 
 
-def test_installed_packages_runs_dpkg_query_on_the_host():
-    host = RecordedHost(commands={DPKG_KEY: DPKG_OUTPUT})
-    assert installed_packages(host)["adduser"] == "3.134"
-
-
-def test_installed_packages_is_empty_without_dpkg_query():
-    assert installed_packages(RecordedHost()) == {}
-
-
-def test_installed_packages_is_empty_when_dpkg_query_fails():
+def test_package_list_of_a_failing_dpkg_lists_nothing_of_what_it_printed():
     host = RecordedHost(
         commands={DPKG_KEY: Result(2, DPKG_OUTPUT, "dpkg-query: error: parsing file")}
     )
-    assert installed_packages(host) == {}
+    assert package_list(host)[0] == {}
 
 
 def test_package_list_of_a_host_without_dpkg_says_why():

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import RecordedHost
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 COMMENT_HEADER = """\
 #
@@ -346,7 +346,6 @@ def test_empty_host_gives_absent_evidence_without_error() -> None:
     assert evidence["password_stack"] == []
     assert evidence["pwquality"]["present"] is False
     assert evidence["cracklib_dictionary"] is False
-    assert evidence["pam_configs"] == []
 
 
 # pwquality
@@ -818,10 +817,6 @@ def test_pwhistory_conf_without_the_module_is_not_presence() -> None:
 # pam-auth-update profiles and shape
 
 
-def test_pam_configs_lists_profile_names() -> None:
-    assert pam.collect(debian_host())["pam_configs"] == ["pwquality", "systemd", "unix"]
-
-
 def test_collect_returns_the_schema_keys_and_is_json_serialisable() -> None:
     evidence = pam.collect(debian_host(COMMON_PASSWORD_PWHISTORY))
 
@@ -831,7 +826,6 @@ def test_collect_returns_the_schema_keys_and_is_json_serialisable() -> None:
         "pwquality",
         "cracklib_dictionary",
         "pwhistory",
-        "pam_configs",
         "stack_error",
         "pwhistory_error",
         "sources",

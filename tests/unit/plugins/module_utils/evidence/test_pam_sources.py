@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import RecordedHost
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 DROP_IN = "/etc/security/pwquality.conf.d/90-edu_tw_hardening.conf"

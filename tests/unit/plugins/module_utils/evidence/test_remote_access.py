@@ -9,13 +9,11 @@ import json
 from datetime import datetime, timezone
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import remote_access
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 SSHD = " ".join(remote_access.SSHD_ARGV)
 DPKG = " ".join(DPKG_QUERY_ARGV)

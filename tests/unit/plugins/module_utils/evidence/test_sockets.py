@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import sockets
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 SS = " ".join(sockets.SS_ARGV)
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import updates
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
-    RecordedHost,
-    Result,
-)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     DPKG_QUERY_ARGV,
 )
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
 
 DPKG_KEY = " ".join(DPKG_QUERY_ARGV)
 APT_CONFIG_KEY = "apt-config dump"
