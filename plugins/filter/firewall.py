@@ -9,7 +9,10 @@ import ipaddress
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.edu_tw.hardening.plugins.plugin_utils import evaluate
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import front_ends
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import (
+    firewall as firewall_rules,
+)
 
 
 def split_sources(sources: list) -> dict[str, list[str]]:
@@ -55,7 +58,7 @@ def firewall_services_rules(services: list) -> list[dict]:
 
 
 def firewall_review(evidence: Any, services: Any = None, ssh_port: Any = None) -> dict:
-    """The rule review of the audit (evaluate.firewall_review) over the firewall and sockets
+    """The rule review of the audit (rules.firewall.firewall_review) over the firewall and sockets
     evidence of M(edu_tw.hardening.evidence)."""
     areas = evidence.get("evidence", evidence) if isinstance(evidence, dict) else {}
     for area in ("firewall", "sockets"):
@@ -64,8 +67,30 @@ def firewall_review(evidence: Any, services: Any = None, ssh_port: Any = None) -
                 f"firewall_review: the {area} evidence is missing or its collector failed: "
                 f"{areas.get(area, {}).get('error', 'not collected')}"
             )
-    inputs = {"firewall_services": services or [], "firewall_ssh_port": ssh_port or 22}
-    return evaluate.firewall_review(areas["firewall"], areas["sockets"]["listening"], inputs)
+    inputs = {"firewall_services": services or [], "firewall_ssh_port": ssh_port}
+    return firewall_rules.firewall_review(areas["firewall"], areas["sockets"]["listening"], inputs)
+
+
+def firewall_cut_off(evidence: Any, services: Any = None, ssh_port: Any = None) -> list[str]:
+    """The listening sockets the role's ruleset drops: on a non-loopback address, on a port
+    that is neither a present service of ``services`` nor ``ssh_port``.
+
+    Each as the review lists it (``80/tcp 0.0.0.0 (nginx)``); empty when every listener is
+    declared. Read from the same review, so the warning and the review never disagree.
+    """
+    review = firewall_review(evidence, services, ssh_port)
+    undeclared = set(review["undeclared_listeners"])
+    return [entry for entry in review["listening"] if entry.split(" ", 1)[0] in undeclared]
+
+
+def firewall_front_ends(frontends: Any, units: Any = None) -> dict:
+    """The other firewall front ends (documented in firewall_front_ends.yml)."""
+    if not isinstance(frontends, dict) or "foreign_tables" not in frontends:
+        raise AnsibleFilterError(
+            "firewall_front_ends: expected the firewall evidence's other_frontends"
+            " (evidence_result.evidence.firewall.other_frontends)"
+        )
+    return front_ends.other_front_ends(frontends, list(units or front_ends.FRONT_END_UNITS))
 
 
 class FilterModule:
@@ -73,7 +98,9 @@ class FilterModule:
 
     def filters(self) -> dict:
         return {
+            "firewall_front_ends": firewall_front_ends,
             "firewall_services_rules": firewall_services_rules,
             "firewall_split_sources": split_sources,
             "firewall_review": firewall_review,
+            "firewall_cut_off": firewall_cut_off,
         }

@@ -42,3 +42,61 @@ def test_the_review_refuses_evidence_whose_collector_failed():
     evidence = {"evidence": {"firewall": {"error": "nft crashed"}, "sockets": {"listening": []}}}
     with pytest.raises(AnsibleFilterError, match=r"the firewall evidence .* nft crashed"):
         firewall.firewall_review(evidence)
+
+
+def _evidence(*listening: tuple[str, int, str, str]) -> dict:
+    """Evidence of a host with no firewall yet and the given (proto, port, address, process)."""
+    firewall_area = {
+        "open_ports": [],
+        "other_frontends": {
+            "foreign_tables": [],
+            "ufw": False,
+            "firewalld": False,
+            "iptables_legacy_rules": 0,
+        },
+    }
+    sockets = [
+        {
+            "proto": proto,
+            "port": port,
+            "address": address,
+            "process": process,
+            "loopback": address in ("127.0.0.1", "::1"),
+        }
+        for proto, port, address, process in listening
+    ]
+    return {"evidence": {"firewall": firewall_area, "sockets": {"listening": sockets}}}
+
+
+def test_cut_off_names_each_undeclared_listener_with_its_address_and_program():
+    evidence = _evidence(("tcp", 80, "0.0.0.0", "nginx"), ("tcp", 80, "::", "nginx"))
+    assert firewall.firewall_cut_off(evidence, [WEB]) == [
+        "80/tcp 0.0.0.0 (nginx)",
+        "80/tcp :: (nginx)",
+    ]
+
+
+def test_cut_off_spares_declared_services_ssh_and_loopback():
+    evidence = _evidence(
+        ("tcp", 443, "0.0.0.0", "nginx"),
+        ("tcp", 22, "0.0.0.0", "sshd"),
+        ("tcp", 5432, "127.0.0.1", "postgres"),
+    )
+    assert firewall.firewall_cut_off(evidence, [WEB], 22) == []
+
+
+def test_cut_off_follows_the_ssh_port_input():
+    evidence = _evidence(("tcp", 22, "0.0.0.0", "sshd"), ("tcp", 2222, "0.0.0.0", "sshd"))
+    assert firewall.firewall_cut_off(evidence, [], 2222) == ["22/tcp 0.0.0.0 (sshd)"]
+
+
+def test_cut_off_counts_an_absent_service_as_undeclared():
+    evidence = _evidence(("tcp", 443, "0.0.0.0", "nginx"))
+    assert firewall.firewall_cut_off(evidence, [dict(WEB, state="absent")]) == [
+        "443/tcp 0.0.0.0 (nginx)"
+    ]
+
+
+def test_cut_off_tells_udp_from_tcp():
+    evidence = _evidence(("udp", 443, "0.0.0.0", "quic"))
+    assert firewall.firewall_cut_off(evidence, [WEB]) == ["443/udp 0.0.0.0 (quic)"]
