@@ -2,6 +2,7 @@
 #
 #   make test    lint, unit tests, then the Molecule scenarios (what CI runs)
 #   make demo    start a disposable Debian test host, apply playbooks/site.yml, show the result
+#   make role NAME=x   start roles/x from scripts/skeleton (then follow CONTRIBUTING.md)
 #
 # DEBIAN_RELEASES picks the test-host releases: "12" (default, CI's fast path), "11 12 13"
 # or "all". SCENARIOS picks Molecule scenarios (default: every directory under molecule/
@@ -20,9 +21,10 @@ SCENARIOS ?= $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/m
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
-# Host packages: podman and its helpers for the test hosts, debootstrap to build them.
+# Host packages: podman and its helpers for the test hosts, debootstrap to build them,
+# shellcheck for ansible-test sanity (which skips that test without it).
 APT_PACKAGES := podman runc netavark aardvark-dns containernetworking-plugins debootstrap \
-	uidmap slirp4netns fuse-overlayfs openssh-client python3-venv git bc
+	uidmap slirp4netns fuse-overlayfs openssh-client python3-venv git bc shellcheck
 
 # Tools from the venv; Ansible finds this checkout as edu_tw.hardening through the
 # ansible_collections/ tree that `make venv` links under .ansible/.
@@ -33,7 +35,7 @@ export DEBIAN_RELEASES
 # Container and network names carry it, so concurrent runs cannot collide.
 export HARDENING_RUN_ID ?= $(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help deps host-packages venv images lint unit molecule test demo bench docs changelog build clean
+.PHONY: help deps host-packages venv images lint unit molecule test demo bench docs changelog build clean role
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -62,6 +64,7 @@ $(VENV)/.installed: requirements.txt | host-packages
 images: deps
 	tests/hosts/build-images.sh $(DEBIAN_RELEASES)
 
+# Every check a Galaxy or Automation Hub reviewer runs, with no skip list and no ignore file.
 lint: venv
 	yamllint .
 	ruff check .
@@ -69,6 +72,10 @@ lint: venv
 	ansible-lint
 	$(BIN)/python scripts/render_controls_doc.py --check
 	$(BIN)/python scripts/render_role_docs.py --check
+	antsibull-docs lint-collection-docs --plugin-docs .
+	scripts/ansible-test.sh sanity
+	scripts/ansible-test.sh units
+	scripts/check-build-contents.sh
 	scripts/galaxy-importer-check.sh
 
 unit: venv
@@ -91,6 +98,17 @@ bench: images
 docs: venv
 	$(BIN)/python scripts/render_controls_doc.py
 	$(BIN)/python scripts/render_role_docs.py
+	scripts/build-docs.sh
+
+# A new role from the skeleton: every "skeleton" in its files and names becomes NAME.
+role: venv
+	@[[ "$(NAME)" =~ ^[a-z][a-z0-9_]*$$ ]] || { echo "make role: give NAME=<role> (a-z, 0-9, _)"; exit 1; }
+	@[ ! -e roles/$(NAME) ] || { echo "make role: roles/$(NAME) exists"; exit 1; }
+	cp -r scripts/skeleton roles/$(NAME)
+	find roles/$(NAME) -type f -exec sed -i 's/skeleton/$(NAME)/g' {} +
+	mv roles/$(NAME)/templates/skeleton.conf.j2 roles/$(NAME)/templates/$(NAME).conf.j2
+	$(BIN)/python scripts/render_role_docs.py
+	@echo "make role: roles/$(NAME) is ready; see CONTRIBUTING.md for the other touch points"
 
 changelog: venv
 	antsibull-changelog release

@@ -8,8 +8,8 @@
 #   bench/run.sh [COUNTS...]     (default: 1 4 8; run through `make bench`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts=${*:-1 4 8}
-max=$(printf '%s\n' $counts | sort -n | tail -n 1)
+if [ $# -gt 0 ]; then counts=("$@"); else counts=(1 4 8); fi
+max=$(printf '%s\n' "${counts[@]}" | sort -n | tail -n 1)
 run=bench-$$
 work=$(mktemp -d)
 trap 'podman rm -f -t 0 $(podman ps -aq --filter "label=hardening.bench=$run") >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -70,7 +70,7 @@ seconds "$work/inv.yml" edu_tw.hardening.site >/dev/null
 reports='{"audit_fail_on_findings": false, "audit_report_dir": "'"$work"'/reports"}'
 printf '%-7s %5s %8s %8s %7s %10s %8s %7s\n' transport hosts ping_s audit_s ratio remediate_s site_s ratio
 for transport in podman ssh; do
-  for n in $counts; do
+  for n in "${counts[@]}"; do
     inventory "$transport" "$n" >"$work/inv.yml"
     seconds "$work/inv.yml" "$work/ping.yml" >/dev/null # warm-up: connections, caches
     ping=$(seconds "$work/inv.yml" "$work/ping.yml")

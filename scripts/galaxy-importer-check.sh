@@ -14,4 +14,5 @@ if grep -E '^(WARNING|ERROR):' "$work/importer.log"; then
   echo "galaxy-importer: the lines above must be fixed"
   exit 1
 fi
-echo "galaxy-importer: $(ls "$work"/*.tar.gz | xargs -n1 basename) imports cleanly"
+tarballs=("$work"/*.tar.gz)
+echo "galaxy-importer: ${tarballs[0]##*/} imports cleanly"

@@ -25,7 +25,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        _, args = self.validate_argument_spec(
+        _validation, args = self.validate_argument_spec(
             argument_spec={"roles": {"type": "list", "elements": "str", "required": True}}
         )
         templar = self._templar.copy_with_new_env(available_variables=task_vars)

@@ -9,7 +9,7 @@ name: thresholds
 short_description: The floors a control of the catalogue sets
 version_added: 0.1.0
 author:
-  - edu_tw.hardening contributors
+  - edu_tw.hardening contributors (@edu-tw-hardening)
 description:
   - Returns the C(thresholds) of each named control of the collection's control catalogue
     (C(meta/controls.yml)), the rule's own numbers such as the minimum password length.

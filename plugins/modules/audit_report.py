@@ -17,7 +17,7 @@ description:
     reports no change and writes in check mode too.
 version_added: 0.1.0
 author:
-  - edu_tw.hardening contributors
+  - edu_tw.hardening contributors (@edu-tw-hardening)
 options:
   report:
     description: The report (schema in docs/audit-report.schema.json).
@@ -40,13 +40,18 @@ options:
     default: report.html.j2
 attributes:
   action:
+    description: Runs on the controller, in Ansible's own process.
     support: full
   check_mode:
+    description: Can run in check mode.
     support: full
     details: Writes the reports in check mode too; they are the controller's record of the run.
   diff_mode:
+    description: Nothing to show; it changes no managed host.
     support: none
   platform:
+    description: The controller, which writes the reports.
+    support: full
     platforms: posix
 """
 

@@ -22,7 +22,7 @@ description:
     C(sshd_error), C(packages_error), ...), never as an empty reading.
 version_added: 0.1.0
 author:
-  - edu_tw.hardening contributors
+  - edu_tw.hardening contributors (@edu-tw-hardening)
 options:
   areas:
     description:
@@ -32,10 +32,14 @@ options:
     default: []
 attributes:
   check_mode:
+    description: Reads the same evidence in check mode; it never changes the host.
     support: full
   diff_mode:
+    description: Nothing to show; it changes nothing.
     support: none
   platform:
+    description: Debian hosts, the platform of the collection's roles.
+    support: full
     platforms: debian
 notes:
   - Runs as root to read C(/etc/shadow), the firewall ruleset and database grants.

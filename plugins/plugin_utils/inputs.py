@@ -220,7 +220,7 @@ def load_role(role: str, root: Path = COLLECTION_ROOT, entry_point: str = "main"
 
 
 def _option_at(options: dict, path: str) -> dict | None:
-    name, _, key = path.partition(".")
+    name, _sep, key = path.partition(".")
     option = options.get(name)
     if option is None or not key:
         return option
