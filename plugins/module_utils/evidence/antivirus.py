@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     unit_active,
@@ -27,7 +28,7 @@ FRESHCLAM_CONF = "/etc/clamav/freshclam.conf"
 FRESHCLAM_DEFAULT_CHECKS = 12
 SIGNATURE_DIR = "/var/lib/clamav"
 SIGNATURE_SUFFIXES = ("cvd", "cld", "cud", "hdb", "ndb", "hsb", "ldb")
-SELFTEST_PATH = "/var/lib/edu_tw_hardening/antivirus-selftest.json"
+SELFTEST_PATH = f"{STATE_DIR}/antivirus-selftest.json"
 
 
 def _hours(seconds: float) -> float:

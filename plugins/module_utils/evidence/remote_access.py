@@ -15,6 +15,7 @@ import json
 import os
 from typing import Any
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     Result,
@@ -31,7 +32,7 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestam
 AREA = "remote_access"
 
 SSHD_ARGV = ["sshd", "-T"]
-WINDOWS_GLOB = "/var/lib/edu_tw_hardening/windows/*.json"
+WINDOWS_GLOB = f"{STATE_DIR}/windows/*.json"
 
 REMOTE_CONTROL_PACKAGES = (
     "x11vnc",
