@@ -44,16 +44,17 @@ class ActionModule(ActionBase):
         for role in loaded:
             errors += raw[role.role].pop("__errors__")
             errors += inputs.unknown_variables(role, names, every_role)
-            errors += inputs.check_inputs(role, raw[role.role], None, rules=False).errors
+            values, role_errors = inputs.check_inputs(role, raw[role.role], rules=False)
+            checked[role.role] = values
+            errors += role_errors
+        # Then the roles' rules, with what the host says of the connection when one needs it.
         context: dict[str, Any] = {}
         if not errors and any(role.role in inputs.CONTEXT_ROLES for role in loaded):
             context = self._connection_context()
         for role in loaded:
             if errors:
                 break
-            values, role_errors = inputs.check_inputs(role, raw[role.role], context)
-            checked[role.role] = values
-            errors += [e for e in role_errors if e not in errors]
+            errors += inputs.rule_errors(role, checked[role.role], context)
         if errors:
             result.update(failed=True, msg="; ".join(errors), errors=errors)
             return result

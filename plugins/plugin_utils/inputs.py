@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import ipaddress
 import json
 import re
@@ -258,10 +259,17 @@ def validate_table(role: str, options: dict, checks: dict) -> None:
             raise ValueError(f"{where}: {path} is a string without a format")
 
 
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> dict[str, dict]:
+    """The control catalogue by ID, read once per process (bounds and rules look it up
+    for every input of every host)."""
+    return catalogue.by_id(catalogue.load())
+
+
 def _bound(bound: Any) -> tuple[int, str]:
     """A bound's number and where it comes from (empty, or the control that sets it)."""
     if isinstance(bound, dict):
-        control = catalogue.by_id(catalogue.load())[bound["control"]]
+        control = _catalogue()[bound["control"]]
         return int(control["thresholds"][bound["threshold"]]), bound["control"]
     return int(bound), ""
 
@@ -559,10 +567,17 @@ def check_inputs(
         theirs = values.get(_short(role_inputs.role, other)) if other else None
         if isinstance(mine, int) and isinstance(theirs, int) and mine >= theirs:
             checker.fail(name, f"{mine} must be below {other} ({theirs})")
-    rule = ROLE_RULES.get(role_inputs.role)
-    if rule and rules and not checker.errors:
-        checker.errors += rule(values, dict(context or {}))
+    if rules and not checker.errors:
+        checker.errors += rule_errors(role_inputs, values, context)
     return Checked(values, checker.errors)
+
+
+def rule_errors(
+    role_inputs: RoleInputs, values: dict[str, Any], context: Mapping[str, Any] | None = None
+) -> list[str]:
+    """The role rule's refusals (ROLE_RULES) of values that passed their own checks."""
+    rule = ROLE_RULES.get(role_inputs.role)
+    return rule(values, dict(context or {})) if rule else []
 
 
 # ---------------------------------------------------------------- role rules
@@ -667,7 +682,7 @@ def firewall_lockout(values: dict, context: dict) -> list[str]:
 def audit_selection(values: dict, context: dict) -> list[str]:
     """Refuse control patterns that match no control of the selected tiers (audit's rule):
     a typo must not become an audit that judges nothing and passes."""
-    controls = [c for c in catalogue.load() if c["tier"] in values["tiers"]]
+    controls = [c for c in _catalogue().values() if c["tier"] in values["tiers"]]
     return [
         f"audit_controls: {pattern} matches no control of the catalogue in tier(s) "
         f"{', '.join(values['tiers'])}; valid IDs: {', '.join(c['id'] for c in controls)}"
