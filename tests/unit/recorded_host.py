@@ -6,11 +6,19 @@
 from __future__ import annotations
 
 import fnmatch
+import json
+from pathlib import Path
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     Result,
 )
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+    DPKG_QUERY_ARGV,
+)
+
+FIXTURES = Path(__file__).parent / "plugins" / "fixtures"
+PWQUALITY_DROP_IN = "/etc/security/pwquality.conf.d/90-edu_tw_hardening.conf"
 
 
 class RecordedHost(HostReader):
@@ -57,3 +65,27 @@ class RecordedHost(HostReader):
 
     def which(self, name: str) -> str | None:
         return f"/usr/bin/{name}" if name in self.programs else None
+
+
+def recorded_pam_host(
+    release: int,
+    state: str,
+    drop_in: str,
+    libpam_version: str,
+    extra: dict[str, str] | None = None,
+) -> RecordedHost:
+    """A PAM stack recorded on a Debian ``release`` test host (fixtures/pam-debian*.json):
+    ``stock`` (no pwquality), ``pwquality`` (installed, with its pwquality.conf) or ``role``
+    (the role's profile applied and its ``drop_in`` text written), with libpam-modules at
+    ``libpam_version`` and the ``extra`` files on top."""
+    fixture = json.loads((FIXTURES / f"pam-debian{release}.json").read_text())
+    files = dict(fixture[state]["files"])
+    if state != "stock":
+        files["/etc/security/pwquality.conf"] = fixture["pwquality.conf"]
+    if state == "role":
+        files[PWQUALITY_DROP_IN] = drop_in
+    files.update(extra or {})
+    packages = f"libpam-modules\t{libpam_version}\tinstall ok installed\n"
+    return RecordedHost(
+        files=files, commands={" ".join(DPKG_QUERY_ARGV): packages}, programs=["dpkg-query"]
+    )

@@ -7,20 +7,20 @@ recorded on Debian 11, 12 and 13 test hosts, with local overrides planted."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.edu_tw.hardening.plugins.filter import audit
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    DPKG_QUERY_ARGV,
-)
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import password
-from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import (
+    FIXTURES,
+    recorded_pam_host,
+)
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import (
+    PWQUALITY_DROP_IN as DROP_IN,
+)
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-DROP_IN = "/etc/security/pwquality.conf.d/90-edu_tw_hardening.conf"
 PROFILE = "edu_tw_hardening_pwhistory"
 SITE_WORDS = ["ntnu", "moe0001"]
 ROLE_DROP_IN = (
@@ -34,22 +34,11 @@ UNIX_LINE = "password\t[success=1 default=ignore]\tpam_unix.so"
 def evidence(release: int = 12, state: str = "role", extra: dict | None = None, edit=None) -> dict:
     """The pam evidence of a recorded test host, with ``extra`` files and one ``edit``
     (path, old, new) of a file."""
-    fixture = json.loads((FIXTURES / f"pam-debian{release}.json").read_text())
-    files = dict(fixture[state]["files"])
-    if state != "stock":
-        files["/etc/security/pwquality.conf"] = fixture["pwquality.conf"]
-    if state == "role":
-        files[DROP_IN] = ROLE_DROP_IN
-    files.update(extra or {})
+    host = recorded_pam_host(release, state, ROLE_DROP_IN, "1.5.2-6", extra)
     if edit:
         path, old, new = edit
-        assert old in files[path]
-        files[path] = files[path].replace(old, new)
-    host = RecordedHost(
-        files=files,
-        commands={" ".join(DPKG_QUERY_ARGV): "libpam-modules\t1.5.2-6\tinstall ok installed\n"},
-        programs=["dpkg-query"],
-    )
+        assert old in host.files[path]
+        host.files[path] = host.files[path].replace(old, new)
     return pam.collect(host)
 
 

@@ -8,17 +8,18 @@ pam-auth-update, on files recorded from Debian 11, 12 and 13 test hosts
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import pam
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
-    DPKG_QUERY_ARGV,
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import (
+    FIXTURES,
+    RecordedHost,
+    recorded_pam_host,
 )
-from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
+from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import (
+    PWQUALITY_DROP_IN as DROP_IN,
+)
 
-FIXTURES = Path(__file__).parents[2] / "fixtures"
-DROP_IN = "/etc/security/pwquality.conf.d/90-edu_tw_hardening.conf"
 ROLE_DROP_IN = """\
 # Ansible managed
 minlen = 8
@@ -40,17 +41,7 @@ def recorded_host(
 ) -> RecordedHost:
     """A test host as recorded: ``stock`` (no pwquality), ``pwquality`` (installed) or
     ``role`` (the role's profile applied, and its drop-in written)."""
-    fixture = json.loads((FIXTURES / f"pam-debian{release}.json").read_text())
-    files = dict(fixture[state]["files"])
-    if state != "stock":
-        files["/etc/security/pwquality.conf"] = fixture["pwquality.conf"]
-    if state == "role":
-        files[DROP_IN] = ROLE_DROP_IN
-    files.update(extra or {})
-    packages = f"libpam-modules\t{LIBPAM[release]}\tinstall ok installed\n"
-    return RecordedHost(
-        files=files, commands={" ".join(DPKG_QUERY_ARGV): packages}, programs=["dpkg-query"]
-    )
+    return recorded_pam_host(release, state, ROLE_DROP_IN, LIBPAM[release], extra)
 
 
 def edited(path: str, old: str, new: str, release: int = 12) -> RecordedHost:
