@@ -193,6 +193,11 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edu_tw.hardening.plugins.module_utils import constants
 from ansible_collections.edu_tw.hardening.plugins.module_utils import nft_apply as nft_utils
+from ansible_collections.edu_tw.hardening.plugins.module_utils.files import (
+    as_text,
+    read_bytes,
+    read_text,
+)
 
 ROLLBACK_FILE = "rollback.nft"
 RECORD_FILE = "applied.json"
@@ -200,14 +205,6 @@ RECORD_FILE = "applied.json"
 GUARD_FILE = "guard.sh"
 MARKER_FILE = "rolled_back"
 LOAD_FILE = "load.nft"
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
 
 
 def _write(module: AnsibleModule, path: str, data: bytes, mode: int) -> None:
@@ -249,7 +246,7 @@ def _disarm(module: AnsibleModule) -> None:
 
 def _rolled_back_at(state_dir: str) -> str | None:
     """The time in the guard's rollback marker ('' if unreadable); None when it has not run."""
-    marker = _text(_read(os.path.join(state_dir, MARKER_FILE)))
+    marker = read_text(os.path.join(state_dir, MARKER_FILE))
     return None if marker is None else nft_utils.parse_rollback_marker(marker)
 
 
@@ -320,8 +317,8 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
         module.fail_json(msg="nft not found; install the nftables package first")
     live = _list_table(module, nft, table)
     record_path = os.path.join(params["state_dir"], RECORD_FILE)
-    record = nft_utils.parse_record(_text(_read(record_path)))
-    dest_bytes = _read(params["dest"])
+    record = nft_utils.parse_record(read_text(record_path))
+    dest_bytes = read_bytes(params["dest"])
     rolled_back_at = _rolled_back_at(params["state_dir"])
     plan = nft_utils.plan_applied(table, live, record, src, dest_bytes, rolled_back_at)
     steps = nft_utils.applied_steps(table, plan, _timer_active(module), guard)
@@ -330,8 +327,8 @@ def _apply(module: AnsibleModule, nft: str | None, src: bytes) -> None:
         result["diff"] = {
             "before_header": params["dest"],
             "after_header": params["src"],
-            "before": _text(dest_bytes) or "",
-            "after": _text(src),
+            "before": as_text(dest_bytes) or "",
+            "after": as_text(src),
         }
     pending = {"pending_confirm": True, "guard_unit": nft_utils.GUARD_TIMER}
     if not steps.changed:
@@ -416,7 +413,7 @@ def _reload(
 def _live_matches(module: AnsibleModule, nft: str, src: bytes) -> bool:
     table = module.params["table"]
     record_path = os.path.join(module.params["state_dir"], RECORD_FILE)
-    record = nft_utils.parse_record(_text(_read(record_path)))
+    record = nft_utils.parse_record(read_text(record_path))
     return nft_utils.live_matches(record, table, src, _list_table(module, nft, table))
 
 
@@ -457,7 +454,7 @@ def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
         _fail_if_rolled_back(module)
         if not _live_matches(module, nft, src):
             module.fail_json(msg=mismatch)
-    persist = _read(dest) != src
+    persist = read_bytes(dest) != src
     backup = _persist(module, src, dest) if persist else ""
     _finish(
         module,
@@ -466,10 +463,6 @@ def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
         persisted=persist,
         backup_file=backup,
     )
-
-
-def _text(data: bytes | None) -> str | None:
-    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 def main() -> None:
@@ -491,13 +484,13 @@ def main() -> None:
         nft_utils.parse_table(params["table"])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
-    src = _read(params["src"])
+    src = read_bytes(params["src"])
     if src is None:
         if module.check_mode:  # a template task in check mode renders nothing
             applying = params["state"] == "applied"
             _finish(module, f"check mode: src {params['src']} not rendered yet", changed=applying)
         module.fail_json(msg=f"src: {params['src']} not found; render the ruleset first")
-    foreign = nft_utils.foreign_statements(_text(src), params["table"])
+    foreign = nft_utils.foreign_statements(as_text(src), params["table"])
     if foreign:
         module.fail_json(
             msg=f"src: {params['src']} may only define table {params['table']}; "

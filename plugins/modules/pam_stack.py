@@ -203,16 +203,13 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.edu_tw.hardening.plugins.module_utils import libpam
 from ansible_collections.edu_tw.hardening.plugins.module_utils import pam_stack as stack
+from ansible_collections.edu_tw.hardening.plugins.module_utils.files import (
+    as_text,
+    read_bytes,
+    read_text,
+)
 
 PATTERN_CHARS = frozenset("*?[")
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
 
 
 def _file_state(path: str) -> stack.FileState:
@@ -220,7 +217,7 @@ def _file_state(path: str) -> stack.FileState:
         info = os.stat(path)
     except FileNotFoundError:
         return stack.FileState(path, False)
-    data = _read(path) or b""
+    data = read_bytes(path) or b""
     return stack.FileState(
         path, True, stack.sha256_hex(data), stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid
     )
@@ -246,7 +243,7 @@ def _save(module: AnsibleModule) -> None:
     files = {s.path: s.present for s in states}
     # Never keep an unsound stack as the one to return to (a run interrupted between
     # pam-auth-update and its check leaves one behind): refuse, and change nothing.
-    faults = stack.judge_auth_stack(_text(_read(stack.COMMON_AUTH)))
+    faults = stack.judge_auth_stack(read_text(stack.COMMON_AUTH))
     if faults:
         module.fail_json(
             msg="The PAM stack as found is not sound, so it is not saved as the stack to "
@@ -254,7 +251,7 @@ def _save(module: AnsibleModule) -> None:
             f"{stack.COMMON_AUTH} first (pam-auth-update --force rewrites it from the profiles).",
             faults=faults,
         )
-    previous = stack.parse_manifest(_text(_read(os.path.join(state_dir, stack.MANIFEST))))
+    previous = stack.parse_manifest(read_text(os.path.join(state_dir, stack.MANIFEST)))
     if previous == record:
         module.exit_json(changed=False, saved=False, files=files, msg="the stack is already saved")
     if module.check_mode:
@@ -292,7 +289,7 @@ def _verify(module: AnsibleModule) -> None:
         path = f"/etc/pam.d/{service}"
         if not os.path.isfile(path):
             module.fail_json(msg=f"services: {path} does not exist; PAM would use 'other'")
-        rules = stack.auth_rules(_text(_read(path)), path)
+        rules = stack.auth_rules(read_text(path), path)
         if any(rule.get("module") == "pam_rootok.so" for rule in rules):
             module.fail_json(
                 msg=f"services: {service} uses pam_rootok.so, which lets root (running this"
@@ -303,7 +300,7 @@ def _verify(module: AnsibleModule) -> None:
             pwd.getpwnam(user)
         except KeyError:
             module.fail_json(msg=f"users: no account named {user} on this host")
-    faults = stack.judge_auth_stack(_text(_read(stack.COMMON_AUTH)))
+    faults = stack.judge_auth_stack(read_text(stack.COMMON_AUTH))
     attempts = []
     if not module.check_mode:
         wrong = "wrong-" + secrets.token_urlsafe(24)
@@ -341,7 +338,7 @@ def _verify(module: AnsibleModule) -> None:
 
 def _restore(module: AnsibleModule) -> None:
     state_dir = module.params["state_dir"]
-    saved = stack.parse_manifest(_text(_read(os.path.join(state_dir, stack.MANIFEST))))
+    saved = stack.parse_manifest(read_text(os.path.join(state_dir, stack.MANIFEST)))
     if saved is None:
         module.fail_json(
             msg=f"nothing saved in {state_dir}: there is no stack to restore (state=saved first)"
@@ -354,7 +351,7 @@ def _restore(module: AnsibleModule) -> None:
     write, remove = stack.restore_plan(saved, current)
     copies = {}
     for path in write:
-        data = _read(stack.saved_copy(state_dir, path))
+        data = read_bytes(stack.saved_copy(state_dir, path))
         if data is None or stack.sha256_hex(data) != saved["files"][path]["sha256"]:
             module.fail_json(
                 msg=f"the saved copy of {path} in {state_dir} is missing or damaged;"
@@ -365,8 +362,8 @@ def _restore(module: AnsibleModule) -> None:
         {
             "before_header": path,
             "after_header": f"{path} (saved)" if path in copies else f"{path} (absent)",
-            "before": _text(_read(path)) or "",
-            "after": _text(copies.get(path)) or "",
+            "before": read_text(path) or "",
+            "after": as_text(copies.get(path)) or "",
         }
         for path in [*write, *remove]
     ]
@@ -391,10 +388,6 @@ def _restore(module: AnsibleModule) -> None:
     for path in remove:
         os.remove(path)
     module.exit_json(msg=f"the PAM stack saved in {state_dir} is restored", **result)
-
-
-def _text(data: bytes | None) -> str | None:
-    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 def main() -> None:
