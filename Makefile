@@ -1,6 +1,7 @@
 # edu_tw.hardening: the two commands of the README, and the steps they are made of.
 #
 #   make test    lint, unit tests, then the Molecule scenarios (what CI runs)
+#   make release-check   make demo, then check its output and the tarball built after it
 #   make demo    start a disposable Debian test host, apply playbooks/site.yml, show the result
 #   make role NAME=x   start roles/x from scripts/skeleton (then follow CONTRIBUTING.md)
 #
@@ -35,7 +36,7 @@ export DEBIAN_RELEASES
 # Container and network names carry it, so concurrent runs cannot collide.
 export HARDENING_RUN_ID ?= $(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help deps host-packages venv images lint unit molecule test demo bench docs changelog build clean role
+.PHONY: help deps host-packages venv images lint unit molecule test release-check demo bench docs changelog build clean role
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -87,7 +88,17 @@ molecule: images
 		MOLECULE_DEBIAN=$$release molecule test -s $$scenario || exit 1; \
 	done; done
 
-test: lint unit molecule
+test: lint unit molecule release-check
+
+# The release after a real `make demo`: its site.yml run prints no warning, and the tarball
+# built from the checkout it leaves behind (audit-reports/ with the host's evidence, caches)
+# carries none of it.
+release-check: images
+	mkdir -p build
+	scripts/demo.sh 2>&1 | tee build/demo.log
+	@if grep -n '\[WARNING\]\|\[DEPRECATION WARNING\]' build/demo.log; then \
+		echo "release-check: make demo printed the warnings above"; exit 1; fi
+	scripts/check-build-contents.sh --as-is
 
 demo: images
 	scripts/demo.sh
