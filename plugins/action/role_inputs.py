@@ -10,33 +10,46 @@ from typing import Any
 import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.template import trust_as_template
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
 
 # Connection plugins (by FQCN) over which the host sees the controller in SSH_CONNECTION.
 SSH_CONNECTIONS = frozenset({"ansible.builtin.ssh", "ansible.builtin.paramiko_ssh"})
+# apply: fail on any problem, the roles' rules included (before a role changes a host);
+# declarations: check the values only and return the refusals by role (for the audit).
+MODES = ("apply", "declarations")
 
 
 class ActionModule(ActionBase):
     """Check, coerce and bound every input of the named roles; fail naming each bad one."""
 
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset({"roles"})
+    _VALID_ARGS = frozenset({"roles", "mode"})
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(
-            argument_spec={"roles": {"type": "list", "elements": "str", "required": True}}
+            argument_spec={
+                "roles": {"type": "list", "elements": "str", "required": True},
+                "mode": {"type": "str", "choices": list(MODES), "default": "apply"},
+            }
         )
         templar = self._templar.copy_with_new_env(available_variables=task_vars)
-        checked: dict[str, dict] = {}
-        errors: list[str] = []
+        # "all": every role of the collection with an argument spec, as they are added.
+        requested = [inputs.role_names() if role == "all" else [role] for role in args["roles"]]
         loaded = []
-        for role in args["roles"]:
+        for role in dict.fromkeys(name for group in requested for name in group):
             try:
                 loaded.append(inputs.load_role(role))
             except ValueError as exc:
                 raise AnsibleActionFail(f"roles: {exc}") from exc
+        if args["mode"] == "declarations":
+            # Reading inputs changes nothing, in check mode too; refusals are returned.
+            result.update(changed=False, **self._declarations(loaded, task_vars, templar))
+            return result
+        checked: dict[str, dict] = {}
+        errors: list[str] = []
         raw = {role.role: self._raw_values(role, task_vars, templar) for role in loaded}
         # Values first: a refused input stops the run before the host is even read.
         names = [str(name) for name in task_vars]
@@ -62,14 +75,37 @@ class ActionModule(ActionBase):
         result.update(changed=False, inputs=checked, context=context)
         return result
 
-    def _raw_values(self, role: inputs.RoleInputs, task_vars: dict, templar: Any) -> dict:
-        """The role's variables as the play sees them, role defaults where unset, rendered."""
-        defaults_path = inputs.COLLECTION_ROOT / "roles" / role.role / "defaults" / "main.yml"
-        defaults = {}
-        if defaults_path.is_file():
-            defaults = yaml.safe_load(defaults_path.read_text(encoding="utf-8")) or {}
+    def _declarations(self, loaded: list, task_vars: dict, templar: Any) -> dict:
+        """What role_inputs returns in mode declarations (inputs.declarations): the named
+        roles' values and those of the catalogue's roles without a spec, rendered with the
+        task's variables; a value that cannot be rendered is a problem of its role."""
+        variables: dict[str, Any] = {}
+        problems: dict[str, list[str]] = {}
+        every_role = [*inputs.role_names(), *inputs.unchecked_roles()]
+        for role in loaded:
+            raw = self._raw_values(role, task_vars, templar)
+            problems[role.role] = raw.pop("__errors__")
+            variables.update(raw)
+        for role in inputs.unchecked_roles():
+            given = inputs.own_names(role, [*_defaults(role), *task_vars], every_role)
+            raw = self._raw_values(role, task_vars, templar, given)
+            problems[role] = raw.pop("__errors__")
+            variables.update(raw)
+        return inputs.declarations(variables, loaded, list(task_vars), problems)
+
+    def _raw_values(
+        self,
+        role: inputs.RoleInputs | str,
+        task_vars: dict,
+        templar: Any,
+        names: list[str] | None = None,
+    ) -> dict:
+        """The role's variables (its inputs, or ``names``) as the play sees them, role
+        defaults where unset, rendered."""
+        role_name = role if isinstance(role, str) else role.role
+        defaults = _defaults(role_name)
         raw: dict[str, Any] = {"__errors__": []}
-        for name in role.options:
+        for name in role.options if names is None else names:
             if name in task_vars:
                 value = task_vars[name]
             elif name in defaults:
@@ -94,3 +130,23 @@ class ActionModule(ActionBase):
             context["controller_address"] = inputs.controller_address(run.get("stdout", ""))
             context["controller_port"] = inputs.controller_port(run.get("stdout", ""))
         return context
+
+
+def _defaults(role: str) -> dict[str, Any]:
+    """The role's defaults/main.yml (empty for a role not written yet), its strings trusted
+    as templates as Ansible trusts them when the role is in the play (the collection's own
+    file: ``audit_report_dir`` renders whether the audit role is in the play or not)."""
+    path = inputs.COLLECTION_ROOT / "roles" / role / "defaults" / "main.yml"
+    if not path.is_file():
+        return {}
+    return _trusted(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+def _trusted(value: Any) -> Any:
+    if isinstance(value, str):
+        return trust_as_template(value)
+    if isinstance(value, list):
+        return [_trusted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _trusted(item) for key, item in value.items()}
+    return value

@@ -27,43 +27,42 @@ def _available_roles() -> set[str]:
     return {p.parent.parent.name for p in (COLLECTION_ROOT / "roles").glob("*/tasks/main.yml")}
 
 
-def _role_defaults(role: str) -> dict[str, Any]:
-    path = COLLECTION_ROOT / "roles" / role / "defaults" / "main.yml"
-    if not path.exists():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def site_inputs(controls: list[dict], declarations: Any) -> dict[str, Any]:
+    """The site's declarations for the controls' roles, as the input layer checked them.
 
-
-def site_inputs(controls: list[dict], host_vars: Any) -> dict[str, Any]:
-    """The site's declarations for the controls' roles, checked by the input layer.
-
-    The audit passes every control of the catalogue here, not only the selected ones: a
-    rule may read another role's inputs (MOE-22 reads ``password_policy_owners``), and a
-    verdict must not depend on which other controls were selected. A role with an argument
-    spec gets its values checked and typed exactly as the role itself would (role
-    defaults where unset); the problems of a role whose declarations are refused are kept
-    under ``evaluate.INVALID_INPUTS`` so that its controls fail naming them. A role not
-    written yet contributes its raw host variables.
+    ``declarations`` is what edu_tw.hardening.role_inputs returns with ``mode:
+    declarations`` (see inputs.declarations): the values of each role with an argument
+    spec checked and typed exactly as the role itself reads them (rendered with the task's
+    variables), the problems of each role whose declarations are refused, and the
+    variables of the roles not written yet, as given. The audit passes every control of the
+    catalogue here, not only the selected ones: a rule may read another role's inputs
+    (MOE-22 reads ``password_policy_owners``), and a verdict must not depend on which other
+    controls were selected. The problems are kept under ``evaluate.INVALID_INPUTS`` so that
+    the role's controls fail naming them.
     """
+    if not isinstance(declarations, Mapping) or not isinstance(declarations.get("inputs"), Mapping):
+        raise AnsibleFilterError(
+            "audit_evaluate: expected the declarations checked by edu_tw.hardening.role_inputs"
+            f" (roles: [all], mode: declarations), got {_kind(declarations)} without 'inputs'"
+        )
+    checked = declarations["inputs"]
+    invalid = declarations.get("invalid") or {}
+    unchecked = declarations.get("unchecked") or {}
     result: dict[str, Any] = {evaluate.INVALID_INPUTS: {}}
     with_spec = set(inputs.role_names())
     for role in sorted({c["role"] for c in controls}):
-        prefix = f"{role}_"
+        if role in with_spec and role not in checked:
+            raise AnsibleFilterError(
+                f"audit_evaluate: the declarations hold no checked inputs of {role}; check"
+                " them with edu_tw.hardening.role_inputs (roles: [all], mode: declarations)"
+            )
+        if invalid.get(role):
+            result[evaluate.INVALID_INPUTS][role] = list(invalid[role])
         if role not in with_spec:
-            result.update(_role_defaults(role))
-            result.update({k: host_vars[k] for k in host_vars if str(k).startswith(prefix)})
+            result.update(unchecked.get(role) or {})
             continue
-        loaded = inputs.load_role(role)
-        raw = {name: host_vars[name] for name in loaded.options if name in host_vars}
-        checked = inputs.check_inputs(loaded, raw, rules=False)
-        if checked.errors:
-            result[evaluate.INVALID_INPUTS][role] = checked.errors
         result.update(
-            {
-                f"{prefix}{name}": value
-                for name, value in checked.values.items()
-                if value is not None
-            }
+            {f"{role}_{name}": value for name, value in checked[role].items() if value is not None}
         )
     return result
 
@@ -244,7 +243,7 @@ def collection_failure(result: Any) -> str | None:
 
 def audit_evaluate(
     result: dict,
-    host_vars: Any,
+    declarations: Any,
     waivers: list | None = None,
     tiers: list | None = None,
     today: str | None = None,
@@ -259,7 +258,9 @@ def audit_evaluate(
     )
     day = datetime.date.fromisoformat(today) if today else datetime.date.today()
     fallback = result.get("hostname", "?") if isinstance(result, Mapping) else "?"
-    host = str(host_vars.get("inventory_hostname", fallback))
+    host = fallback
+    if isinstance(declarations, Mapping):
+        host = str(declarations.get("inventory_hostname", fallback))
     failure = collection_failure(result)
     if failure is not None:
         return _unreachable(host, failure)
@@ -267,7 +268,7 @@ def audit_evaluate(
         host,
         result["evidence"],
         selected,
-        site_inputs(every, host_vars),
+        site_inputs(every, declarations),
         checked,
         day,
         _available_roles(),

@@ -24,15 +24,38 @@ description:
     the jump host's address. Over other connections (local, podman) the address is empty.
   - Fails with one message per problem, each naming the variable, before any task of the
     roles runs. An action plugin, it runs on the controller and changes no host.
+  - With O(mode=declarations) (for the audit) it never fails on a value. It checks the
+    values only, not the roles' rules, so it reads nothing of the connection; returns the
+    checked values in RV(inputs), the problems of each role whose declarations are refused
+    in RV(invalid), and the variables of the control catalogue's roles that have no
+    argument spec yet in RV(unchecked).
 version_added: 0.1.0
 author:
   - edu_tw.hardening contributors (@edu-tw-hardening)
 options:
   roles:
-    description: Roles of the collection whose inputs to check, by short name.
+    description:
+      - Roles of the collection whose inputs to check, by short name.
+      - C(all) stands for every role of the collection that has an argument spec
+        (C(meta/argument_specs.yml)), the roles added later included.
+      - A name that is no role with an argument spec fails the task, in either mode.
     type: list
     elements: str
     required: true
+  mode:
+    description:
+      - V(apply) checks every value and then the roles' rules (such as the firewall's
+        "never lock the controller out", with what the connection says), and fails naming
+        every problem. For a role's own first task, before it changes a host.
+      - V(declarations) checks the values the same way (rendered with the task's variables,
+        so a value may reference other variables, C(hostvars) included), but not the roles'
+        rules, and does not fail on a refused value. A variable that cannot be rendered, and
+        a variable with a role's prefix that is none of its inputs, are problems of that
+        role. It returns RV(inputs), RV(invalid) and RV(unchecked), what
+        P(edu_tw.hardening.audit_evaluate#filter) judges the site's declarations by.
+    type: str
+    choices: [apply, declarations]
+    default: apply
 attributes:
   action:
     description: Runs on the controller.
@@ -62,20 +85,48 @@ EXAMPLES = r"""
 - name: Show the SSH port as an integer
   ansible.builtin.debug:
     msg: "{{ firewall_inputs.inputs.firewall.ssh_port + 0 }}"
+
+- name: Read the site's declarations of every role, without failing on a refused one
+  edu_tw.hardening.role_inputs:
+    roles: [all]
+    mode: declarations
+  register: declared
+
+- name: Show the problems of each role whose declarations are refused
+  ansible.builtin.debug:
+    var: declared.invalid
 """
 
 RETURN = r"""
 inputs:
-  description: Per role, its checked inputs under their names without the role prefix.
+  description:
+    - Per role, its checked inputs under their names without the role prefix.
+    - With O(mode=declarations), an input whose value is refused is left out, or is its
+      default when its variable could not be rendered; RV(invalid) says why.
   returned: success
   type: dict
   sample: {firewall: {ssh_port: 22, guard_seconds: 120, management_sources: [192.0.2.0/24]}}
+invalid:
+  description:
+    - Per role whose declarations are refused, every problem found, each naming the
+      variable. A role without problems is not listed.
+  returned: success, with O(mode=declarations)
+  type: dict
+  sample: {firewall: ["firewall_ssh_port: '22x' is not an integer (plain ASCII digits)"]}
+unchecked:
+  description:
+    - For each role of the control catalogue that has no argument spec yet (not written
+      yet), its variables (those with its prefix, over its defaults) rendered but not
+      checked, under their full names.
+  returned: success, with O(mode=declarations)
+  type: dict
+  sample: {backup: {backup_jobs: [{name: nightly}]}, antivirus: {}}
 context:
   description:
     - What was read of the connection for the roles' rules, empty when no role needs it.
     - C(connection) is the connection plugin; C(controller_address) the address the host
       sees the controller connect from, empty when the connection carries none.
-  returned: success
+  returned: success, with O(mode=apply)
   type: dict
   sample: {connection: ssh, controller_address: 192.0.2.10}
 errors:

@@ -32,7 +32,7 @@ import ipaddress
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -570,6 +570,63 @@ def check_inputs(
     if rules and not checker.errors:
         checker.errors += rule_errors(role_inputs, values, context)
     return Checked(values, checker.errors)
+
+
+def unchecked_roles() -> list[str]:
+    """The roles of the control catalogue that have no argument spec yet (not written yet):
+    the audit reads their declarations as given."""
+    return sorted({control["role"] for control in _catalogue().values()} - set(role_names()))
+
+
+def own_names(role: str, names: Iterable[str], roles: Iterable[str]) -> list[str]:
+    """The names that carry ``role``'s prefix, less those of a role whose name extends it."""
+    prefix = f"{role}_"
+    longer = [f"{r}_" for r in roles if r != role and r.startswith(prefix)]
+    return sorted(
+        name
+        for name in map(str, names)
+        if name.startswith(prefix) and not any(name.startswith(other) for other in longer)
+    )
+
+
+def declarations(
+    variables: Mapping[str, Any],
+    roles: list[RoleInputs],
+    names: Iterable[str] | None = None,
+    problems: Mapping[str, list[str]] | None = None,
+) -> dict[str, dict]:
+    """The site's declarations as the audit judges them (role_inputs, mode declarations).
+
+    ``variables`` maps variable names to their rendered values; ``names`` are every variable
+    the host has (for the misspelt-input check; the keys of ``variables`` by default);
+    ``problems`` what could not be rendered, by role. Returns ``inputs``: each role's values
+    checked and typed as the role itself checks them, without the role's rule (it judges a
+    run with what the connection says, not a declaration); ``invalid``: by role, every
+    problem of a role whose declarations are refused (a variable with its prefix that is
+    none of its inputs included); ``unchecked``: for each role of the catalogue without an
+    argument spec, its variables as given.
+    """
+    names = [str(name) for name in (variables if names is None else names)]
+    every_role = role_names()
+    result: dict[str, dict] = {"inputs": {}, "invalid": {}, "unchecked": {}}
+    for role in roles:
+        raw = {name: variables[name] for name in role.options if name in variables}
+        checked = check_inputs(role, raw, rules=False)
+        errors = [
+            *(problems or {}).get(role.role, []),
+            *unknown_variables(role, names, every_role),
+            *checked.errors,
+        ]
+        result["inputs"][role.role] = checked.values
+        if errors:
+            result["invalid"][role.role] = errors
+    others = unchecked_roles()
+    for role in others:
+        own = own_names(role, variables, [*every_role, *others])
+        result["unchecked"][role] = {name: variables[name] for name in own}
+        if (problems or {}).get(role):
+            result["invalid"][role] = list(problems[role])
+    return result
 
 
 def rule_errors(

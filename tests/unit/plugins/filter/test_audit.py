@@ -12,10 +12,21 @@ import jsonschema
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.edu_tw.hardening.plugins.filter import audit
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
 
 ROOT = Path(__file__).resolve().parents[4]
 SCHEMA = json.loads((ROOT / "docs" / "audit-report.schema.json").read_text())
 RESULT = json.loads((ROOT / "tests/unit/plugins/fixtures/evidence-debian12-fresh.json").read_text())
+
+
+def declared(host_vars: dict) -> dict:
+    """What role_inputs (roles: [all], mode: declarations) returns for these variables,
+    already rendered, with the host's name: the filter's second argument."""
+    roles = [inputs.load_role(role) for role in inputs.role_names()]
+    return {
+        **inputs.declarations(host_vars, roles),
+        "inventory_hostname": host_vars.get("inventory_hostname", "web1"),
+    }
 
 
 def judged(host_vars: dict | None = None, waivers=None, **options) -> dict:
@@ -23,7 +34,9 @@ def judged(host_vars: dict | None = None, waivers=None, **options) -> dict:
     content (a list is wrapped as its ``waivers:``)."""
     host_vars = {"inventory_hostname": "web1", **(host_vars or {})}
     document = {"waivers": waivers} if isinstance(waivers, list) else waivers
-    return audit.audit_evaluate(RESULT, host_vars, document, today="2026-11-21", **options)
+    return audit.audit_evaluate(
+        RESULT, declared(host_vars), document, today="2026-11-21", **options
+    )
 
 
 def test_report_of_a_judged_host_validates_against_the_schema():
@@ -43,21 +56,21 @@ def test_host_variables_of_a_role_reach_the_rules():
     listening = {"proto": "tcp", "address": "0.0.0.0", "port": 443, "process": "nginx"}
     result = json.loads(json.dumps(RESULT))
     result["evidence"]["sockets"]["listening"].append({**listening, "loopback": False})
-    declared = {"firewall_services": [{"name": "https", "port": 443, "proto": "tcp"}]}
-    verdicts = audit.audit_evaluate(result, {"inventory_hostname": "web1", **declared})
+    given = {"firewall_services": [{"name": "https", "port": 443, "proto": "tcp"}]}
+    verdicts = audit.audit_evaluate(result, declared({"inventory_hostname": "web1", **given}))
     moe15 = next(c for c in verdicts["controls"] if c["id"] == "MOE-15")
     assert "443/tcp" in moe15["evidence"]["review"]["declared"]
     assert "443/tcp" not in moe15["evidence"]["review"]["undeclared_listeners"]
 
 
 def test_tiers_limit_the_controls_judged():
-    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, tiers=["core"])
+    verdicts = audit.audit_evaluate(RESULT, declared({}), tiers=["core"])
     assert "MOE-20" not in {c["id"] for c in verdicts["controls"]}
 
 
 def test_control_patterns_limit_the_controls_judged():
     host_vars = {"inventory_hostname": "web1"}
-    verdicts = audit.audit_evaluate(RESULT, host_vars, controls=["MOE-12.9.*", "MOE-15"])
+    verdicts = audit.audit_evaluate(RESULT, declared(host_vars), controls=["MOE-12.9.*", "MOE-15"])
     assert [c["id"] for c in verdicts["controls"]] == [
         "MOE-12.9.1",
         "MOE-12.9.2",
@@ -69,7 +82,7 @@ def test_control_patterns_limit_the_controls_judged():
 
 
 def test_remediation_follows_only_the_controls_judged():
-    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, controls=["MOE-16"])
+    verdicts = audit.audit_evaluate(RESULT, declared({}), controls=["MOE-16"])
     assert {item["control"] for item in verdicts["remediation"]["unavailable"]} <= {"MOE-16"}
 
 
@@ -344,7 +357,9 @@ def with_admin(owners: dict) -> tuple[dict, dict]:
 
 
 def access_review(result: dict, host_vars: dict, controls: list) -> dict:
-    verdicts = audit.audit_evaluate(result, host_vars, controls=controls, today="2026-11-21")
+    verdicts = audit.audit_evaluate(
+        result, declared(host_vars), controls=controls, today="2026-11-21"
+    )
     return next(c for c in verdicts["controls"] if c["id"] == "MOE-22")
 
 
@@ -374,7 +389,7 @@ def test_unreachable_result_gives_a_host_not_audited_with_the_reason():
         "msg": "Failed to connect to the host via ssh",
         "changed": False,
     }
-    entry = audit.audit_evaluate(unreachable, {"inventory_hostname": "web2"})
+    entry = audit.audit_evaluate(unreachable, declared({"inventory_hostname": "web2"}))
     assert (entry["host"], entry["status"], entry["unreachable"], entry["controls"]) == (
         "web2",
         "fail",
@@ -386,14 +401,14 @@ def test_unreachable_result_gives_a_host_not_audited_with_the_reason():
 
 def test_failed_evidence_module_gives_a_host_not_audited_with_its_message():
     failed = {"failed": True, "msg": "MODULE FAILURE: No module named 'json'"}
-    entry = audit.audit_evaluate(failed, {"inventory_hostname": "web2"})
+    entry = audit.audit_evaluate(failed, declared({"inventory_hostname": "web2"}))
     assert entry["error"] == (
         "the evidence could not be collected: MODULE FAILURE: No module named 'json'"
     )
 
 
 def test_result_without_evidence_gives_a_host_not_audited():
-    entry = audit.audit_evaluate({"changed": False}, {"inventory_hostname": "web2"})
+    entry = audit.audit_evaluate({"changed": False}, declared({"inventory_hostname": "web2"}))
     assert (entry["unreachable"], entry["error"]) == (
         True,
         "the evidence module returned no evidence",
@@ -402,12 +417,14 @@ def test_result_without_evidence_gives_a_host_not_audited():
 
 def test_unreachable_host_still_has_its_inputs_checked():
     with pytest.raises(AnsibleFilterError, match="audit_controls"):
-        audit.audit_evaluate({"unreachable": True}, {"inventory_hostname": "w"}, controls=["X"])
+        audit.audit_evaluate({"unreachable": True}, declared({}), controls=["X"])
 
 
 def test_report_of_hosts_that_were_all_unreachable_says_so_and_validates():
     entries = [
-        audit.audit_evaluate({"unreachable": True, "msg": "timed out"}, {"inventory_hostname": h})
+        audit.audit_evaluate(
+            {"unreachable": True, "msg": "timed out"}, declared({"inventory_hostname": h})
+        )
         for h in ("web1", "web2")
     ]
     report = audit.audit_report(entries, "2026-11-21T10:00:00Z", "audit", ["web1", "web2"])
@@ -416,7 +433,7 @@ def test_report_of_hosts_that_were_all_unreachable_says_so_and_validates():
 
 
 def test_report_counts_hosts_judged_unreachable_and_hosts_never_judged():
-    entry = audit.audit_evaluate({"unreachable": True}, {"inventory_hostname": "web2"})
+    entry = audit.audit_evaluate({"unreachable": True}, declared({"inventory_hostname": "web2"}))
     report = audit.audit_report(
         [judged(), entry], "2026-11-21T10:00:00Z", "audit", ["web1", "web2", "web3"]
     )
@@ -445,7 +462,9 @@ def test_declarations_are_read_as_the_role_reads_them_not_raw():
         present=True, dictcheck=True, usercheck=True, badwords=["moe", "edu"]
     )
     host_vars = {"inventory_hostname": "web1", "password_policy_site_words": "moe,edu"}
-    moe = _verdict(audit.audit_evaluate(result, host_vars, today="2026-11-21"), "MOE-12.9.5")
+    moe = _verdict(
+        audit.audit_evaluate(result, declared(host_vars), today="2026-11-21"), "MOE-12.9.5"
+    )
     assert [r for r in moe["reasons"] if "site words" in r] == []
 
 
@@ -478,9 +497,70 @@ def test_a_waiver_does_not_cover_a_control_whose_evidence_is_missing():
         "approver": "Chen",
         "expires": "2027-01-01",
     }
-    verdicts = audit.audit_evaluate(
-        result, {"inventory_hostname": "web1"}, {"waivers": [waiver]}, today="2026-11-21"
-    )
+    verdicts = audit.audit_evaluate(result, declared({}), {"waivers": [waiver]}, today="2026-11-21")
     moe19 = _verdict(verdicts, "MOE-19")
     assert (moe19["status"], moe19["waiver"]) == ("fail", None)
     assert "waiver by Chen not applied: what the control judges is unknown" in moe19["reasons"]
+
+
+# ----------------------------------------- declarations checked by role_inputs (declarations)
+
+
+def test_declarations_checked_by_the_action_are_judged_as_given():
+    # What role_inputs returns for firewall_management_sources: ["{{ hostvars[...] }}/32"]
+    # and a service whose port is a group variable: rendered, then checked and typed.
+    listening = {"proto": "tcp", "address": "0.0.0.0", "port": 443, "process": "nginx"}
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["sockets"]["listening"].append({**listening, "loopback": False})
+    checked = declared({})
+    checked["inputs"]["firewall"].update(
+        management_sources=["192.0.2.7"],
+        services=[
+            {"name": "https", "port": 443, "proto": "tcp", "sources": [], "state": "present"}
+        ],
+    )
+    moe15 = _verdict(audit.audit_evaluate(result, checked), "MOE-15")
+    assert not any("site declarations" in r for r in moe15["reasons"])
+    assert "443/tcp" in moe15["evidence"]["review"]["declared"]
+    assert "443/tcp" not in moe15["evidence"]["review"]["undeclared_listeners"]
+
+
+def test_declarations_the_action_refused_fail_the_controls_of_their_role_only():
+    checked = declared({})
+    checked["invalid"] = {"firewall": ["firewall_management_sources: cannot be rendered: boom"]}
+    verdicts = audit.audit_evaluate(RESULT, checked, {"waivers": [dict(WAIVER, control="MOE-15")]})
+    moe15 = _verdict(verdicts, "MOE-15")
+    assert (moe15["status"], moe15["waiver"]) == ("fail", None)
+    assert moe15["reasons"][0] == (
+        "site declarations invalid: firewall_management_sources: cannot be rendered: boom"
+    )
+    assert not any("site declarations" in r for r in _verdict(verdicts, "MOE-12.9.1")["reasons"])
+
+
+def test_a_misspelt_declaration_is_a_problem_of_its_role():
+    moe15 = _verdict(judged({"firewall_servics": []}), "MOE-15")
+    assert moe15["status"] == "fail"
+    assert moe15["reasons"][0].startswith(
+        "site declarations invalid: firewall_servics: is not an input of edu_tw.hardening.firewall"
+    )
+
+
+def test_declarations_of_a_role_without_a_spec_reach_its_rule_as_given():
+    result = json.loads(json.dumps(RESULT))
+    result["evidence"]["system"]["file_sharing"] = {"samba": True, "nfs": False}
+    given = {"baseline_file_sharing_services": ["samba"]}
+    assert declared(given)["unchecked"]["baseline"] == given
+    moe21 = _verdict(audit.audit_evaluate(result, declared(given)), "MOE-21")
+    assert not any("samba" in r for r in moe21["reasons"])
+
+
+def test_raw_host_variables_are_refused_not_judged_unchecked():
+    with pytest.raises(AnsibleFilterError, match="expected the declarations checked by"):
+        audit.audit_evaluate(RESULT, {"inventory_hostname": "web1", "firewall_ssh_port": 22})
+
+
+def test_declarations_without_a_role_with_a_spec_are_refused():
+    checked = declared({})
+    del checked["inputs"]["password_policy"]
+    with pytest.raises(AnsibleFilterError, match="no checked inputs of password_policy"):
+        audit.audit_evaluate(RESULT, checked)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.filter import audit
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import report as render
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -20,7 +21,9 @@ TEMPLATE = (ROOT / "roles/audit/templates/report.html.j2").read_text()
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    verdicts = audit.audit_evaluate(RESULT, {"inventory_hostname": "web1"}, today="2026-11-21")
+    roles = [inputs.load_role(role) for role in inputs.role_names()]
+    declarations = {**inputs.declarations({}, roles), "inventory_hostname": "web1"}
+    verdicts = audit.audit_evaluate(RESULT, declarations, today="2026-11-21")
     return audit.audit_report([verdicts], "2026-11-21T10:00:00Z", "audit", ["web1", "web2"])
 
 
