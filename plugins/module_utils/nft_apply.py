@@ -122,6 +122,33 @@ class Steps(NamedTuple):
     check_msg: str
 
 
+class ConfirmStop(NamedTuple):
+    """A ``state=confirmed`` run that ends before it confirms anything, writing nothing.
+
+    ``failed`` False: the run exits unchanged with ``msg`` (check mode). ``failed`` True: it
+    fails with ``msg``, and with ``rolled_back_at`` (not None) when the lockout guard rolled
+    the load back.
+    """
+
+    failed: bool
+    msg: str
+    rolled_back_at: str | None = None
+
+
+class ConfirmSteps(NamedTuple):
+    """What a ``state=confirmed`` run does once nothing stops it, and what it says.
+
+    In this order: stops the guard's timer when ``stop_timer`` (and then checks again, with
+    :func:`confirm_stop`, that the guard did not fire and the live table still matches),
+    writes dest when ``persist``, and reports ``msg`` with ``changed``.
+    """
+
+    stop_timer: bool
+    persist: bool
+    changed: bool
+    msg: str
+
+
 class _Piece(NamedTuple):
     """One line of a listing, or one whole ``elements = { ... }`` clause."""
 
@@ -463,6 +490,67 @@ def applied_steps(table: str, plan: Plan, armed: bool, guard_seconds: int) -> St
         "; dest written" if persist else ""
     )
     return Steps(True, plan.reload, False, False, disarm, persist, False, msg, check_msg)
+
+
+NO_NFT_MSG = "nft not found; install the nftables package first"
+CHECK_MODE_CONFIRM_MSG = "check mode: nothing to confirm"
+
+
+def live_mismatch_message(table: str, src: str) -> str:
+    """Why ``state=confirmed`` fails when the live table is not the one loaded from ``src``."""
+    return (
+        f"the live table {table} is not the one loaded from {src} (it changed "
+        "since the load, and the lockout guard recorded no rollback); dest left as it was. "
+        "Run the module with state=applied again."
+    )
+
+
+def confirm_stop(
+    table: str,
+    src: str,
+    *,
+    check_mode: bool = False,
+    nft_found: bool = True,
+    rolled_back_at: str | None = None,
+    matches: bool = True,
+) -> ConfirmStop | None:
+    """Whether ``state=confirmed`` ends here, and how; None: go on.
+
+    ``src`` is the path of the candidate, ``rolled_back_at`` the time in the guard's rollback
+    marker (None: no marker), ``matches`` whether the live table is the one the record says
+    was loaded from ``src`` (see :func:`live_matches`). The checks come in this order, and the
+    module passes each fact as soon as it has read it (the others keep their defaults, which
+    stop nothing): check mode confirms nothing and reads nothing, a rollback is reported
+    before the live table is listed.
+    """
+    if check_mode:
+        return ConfirmStop(False, CHECK_MODE_CONFIRM_MSG)
+    if not nft_found:
+        return ConfirmStop(True, NO_NFT_MSG)
+    if rolled_back_at is not None:
+        return ConfirmStop(True, rolled_back_message(table, src, rolled_back_at), rolled_back_at)
+    if not matches:
+        return ConfirmStop(True, live_mismatch_message(table, src))
+    return None
+
+
+def confirm_steps(table: str, armed: bool, dest: bytes | None, src: bytes) -> ConfirmSteps:
+    """What ``state=confirmed`` does once :func:`confirm_stop` let it go on.
+
+    ``armed``: the guard's timer is active; ``dest`` the persistent copy's bytes (None:
+    missing), ``src`` the candidate's. Stopping an armed guard is a change, even when dest
+    already holds ``src``.
+    """
+    persist = dest != src
+    msg = f"table {table} confirmed" + ("; dest written" if persist else "")
+    return ConfirmSteps(armed, persist, armed or persist, msg)
+
+
+def timer_stop_error(rc: int, err: str) -> str | None:
+    """The failure of ``systemctl stop`` of the guard's timer; None when it stopped or was gone."""
+    if rc != 0 and "not loaded" not in err:
+        return f"could not stop {GUARD_TIMER}: {err.strip()}"
+    return None
 
 
 def guard_script(nft: str, rollback_path: str, marker_path: str) -> str:

@@ -417,50 +417,54 @@ def _live_matches(module: AnsibleModule, nft: str, src: bytes) -> bool:
     return nft_utils.live_matches(record, table, src, _list_table(module, nft, table))
 
 
-def _fail_if_rolled_back(module: AnsibleModule) -> None:
-    """Fail, saying when, if the lockout guard has rolled back the load to confirm."""
+def _end_if(module: AnsibleModule, stop: nft_utils.ConfirmStop | None) -> None:
+    """Exit or fail as ``stop`` says; return when it is None."""
+    if stop is None:
+        return
+    if not stop.failed:
+        _finish(module, stop.msg)
+    if stop.rolled_back_at is None:
+        module.fail_json(msg=stop.msg)
+    module.fail_json(msg=stop.msg, rolled_back=True, rolled_back_at=stop.rolled_back_at)
+
+
+def _check_live(module: AnsibleModule, nft: str, src: bytes) -> None:
+    """Fail, writing nothing, if the guard rolled the load back or the live table changed."""
     params = module.params
+    table, src_path = params["table"], params["src"]
     rolled_back_at = _rolled_back_at(params["state_dir"])
-    if rolled_back_at is not None:
-        module.fail_json(
-            msg=nft_utils.rolled_back_message(params["table"], params["src"], rolled_back_at),
-            rolled_back=True,
-            rolled_back_at=rolled_back_at,
-        )
+    _end_if(module, nft_utils.confirm_stop(table, src_path, rolled_back_at=rolled_back_at))
+    matches = _live_matches(module, nft, src)
+    _end_if(module, nft_utils.confirm_stop(table, src_path, matches=matches))
+
+
+def _stop_timer(module: AnsibleModule) -> None:
+    systemctl = module.get_bin_path("systemctl", required=True)
+    rc, _out, err = module.run_command([systemctl, "stop", nft_utils.GUARD_TIMER])
+    error = nft_utils.timer_stop_error(rc, err)
+    if error is not None:
+        module.fail_json(msg=error)
 
 
 def _confirm(module: AnsibleModule, nft: str | None, src: bytes) -> None:
     params = module.params
     table, dest = params["table"], params["dest"]
-    if module.check_mode:
-        _finish(module, "check mode: nothing to confirm")
-    if nft is None:
-        module.fail_json(msg="nft not found; install the nftables package first")
-    mismatch = (
-        f"the live table {table} is not the one loaded from {params['src']} (it changed "
-        "since the load, and the lockout guard recorded no rollback); dest left as it was. "
-        "Run the module with state=applied again."
+    stop = nft_utils.confirm_stop(
+        table, params["src"], check_mode=module.check_mode, nft_found=nft is not None
     )
-    _fail_if_rolled_back(module)
-    if not _live_matches(module, nft, src):
-        module.fail_json(msg=mismatch)
-    armed = _timer_active(module)
-    if armed:
-        systemctl = module.get_bin_path("systemctl", required=True)
-        rc, _out, err = module.run_command([systemctl, "stop", nft_utils.GUARD_TIMER])
-        if rc != 0 and "not loaded" not in err:
-            module.fail_json(msg=f"could not stop {nft_utils.GUARD_TIMER}: {err.strip()}")
+    _end_if(module, stop)
+    _check_live(module, nft, src)
+    steps = nft_utils.confirm_steps(table, _timer_active(module), read_bytes(dest), src)
+    if steps.stop_timer:
+        _stop_timer(module)
         # The guard may have fired between the check above and the stop.
-        _fail_if_rolled_back(module)
-        if not _live_matches(module, nft, src):
-            module.fail_json(msg=mismatch)
-    persist = read_bytes(dest) != src
-    backup = _persist(module, src, dest) if persist else ""
+        _check_live(module, nft, src)
+    backup = _persist(module, src, dest) if steps.persist else ""
     _finish(
         module,
-        f"table {table} confirmed" + ("; dest written" if persist else ""),
-        changed=armed or persist,
-        persisted=persist,
+        steps.msg,
+        changed=steps.changed,
+        persisted=steps.persist,
         backup_file=backup,
     )
 

@@ -716,3 +716,132 @@ def test_rolled_back_message_says_what_to_check():
 def test_rolled_back_message_without_a_time_says_the_time_is_unknown():
     message = nft_apply.rolled_back_message(TABLE, "/s/candidate.nft", "")
     assert "rolled back to the previous ruleset at an unknown time" in message
+
+
+# confirm_stop / confirm_steps / timer_stop_error / live_mismatch_message
+
+WHEN = "2026-03-02T08:15:31Z"
+CANDIDATE = "/s/candidate.nft"
+
+
+def test_confirm_stop_goes_on_when_nothing_stops_it():
+    assert nft_apply.confirm_stop(TABLE, CANDIDATE) is None
+
+
+def test_confirm_stop_in_check_mode_confirms_nothing_without_failing():
+    assert nft_apply.confirm_stop(TABLE, CANDIDATE, check_mode=True) == (
+        False,
+        "check mode: nothing to confirm",
+        None,
+    )
+
+
+def test_confirm_stop_in_check_mode_comes_before_any_other_check():
+    stop = nft_apply.confirm_stop(
+        TABLE, CANDIDATE, check_mode=True, nft_found=False, rolled_back_at=WHEN, matches=False
+    )
+    assert (stop.failed, stop.msg) == (False, "check mode: nothing to confirm")
+
+
+def test_confirm_stop_fails_without_nft():
+    assert nft_apply.confirm_stop(TABLE, CANDIDATE, nft_found=False) == (
+        True,
+        "nft not found; install the nftables package first",
+        None,
+    )
+
+
+def test_confirm_stop_without_nft_comes_before_the_rollback():
+    stop = nft_apply.confirm_stop(TABLE, CANDIDATE, nft_found=False, rolled_back_at=WHEN)
+    assert (stop.msg, stop.rolled_back_at) == (nft_apply.NO_NFT_MSG, None)
+
+
+def test_confirm_stop_fails_after_a_rollback_saying_when():
+    assert nft_apply.confirm_stop(TABLE, CANDIDATE, rolled_back_at=WHEN) == (
+        True,
+        nft_apply.rolled_back_message(TABLE, CANDIDATE, WHEN),
+        WHEN,
+    )
+
+
+def test_confirm_stop_fails_after_a_rollback_whose_marker_holds_no_time():
+    stop = nft_apply.confirm_stop(TABLE, CANDIDATE, rolled_back_at="")
+    assert (stop.failed, stop.rolled_back_at) == (True, "")
+    assert "rolled back to the previous ruleset at an unknown time" in stop.msg
+
+
+def test_confirm_stop_reports_a_rollback_rather_than_the_mismatch_it_caused():
+    stop = nft_apply.confirm_stop(TABLE, CANDIDATE, rolled_back_at=WHEN, matches=False)
+    assert stop.rolled_back_at == WHEN
+
+
+def test_confirm_stop_fails_when_the_live_table_is_not_the_one_loaded():
+    assert nft_apply.confirm_stop(TABLE, CANDIDATE, matches=False) == (
+        True,
+        "the live table inet edu_tw_hardening is not the one loaded from /s/candidate.nft "
+        "(it changed since the load, and the lockout guard recorded no rollback); dest left "
+        "as it was. Run the module with state=applied again.",
+        None,
+    )
+
+
+def test_live_mismatch_message_names_the_table_and_src():
+    assert nft_apply.live_mismatch_message("inet t", "/x.nft").startswith(
+        "the live table inet t is not the one loaded from /x.nft "
+    )
+
+
+def test_confirm_steps_stop_an_armed_guard_and_write_a_differing_dest():
+    assert nft_apply.confirm_steps(TABLE, True, b"old\n", SRC) == (
+        True,
+        True,
+        True,
+        f"table {TABLE} confirmed; dest written",
+    )
+
+
+def test_confirm_steps_stop_an_armed_guard_as_a_change_when_dest_is_current():
+    assert nft_apply.confirm_steps(TABLE, True, SRC, SRC) == (
+        True,
+        False,
+        True,
+        f"table {TABLE} confirmed",
+    )
+
+
+def test_confirm_steps_without_a_guard_only_write_a_differing_dest():
+    assert nft_apply.confirm_steps(TABLE, False, b"old\n", SRC) == (
+        False,
+        True,
+        True,
+        f"table {TABLE} confirmed; dest written",
+    )
+
+
+def test_confirm_steps_write_a_missing_dest():
+    steps = nft_apply.confirm_steps(TABLE, False, None, SRC)
+    assert (steps.persist, steps.changed) == (True, True)
+
+
+def test_confirm_steps_change_nothing_when_confirmed_already():
+    assert nft_apply.confirm_steps(TABLE, False, SRC, SRC) == (
+        False,
+        False,
+        False,
+        f"table {TABLE} confirmed",
+    )
+
+
+def test_timer_stop_error_of_a_stopped_timer_is_none():
+    assert nft_apply.timer_stop_error(0, "") is None
+
+
+def test_timer_stop_error_of_a_timer_already_gone_is_none():
+    err = "Failed to stop edu-tw-hardening-firewall-rollback.timer: Unit ... not loaded.\n"
+    assert nft_apply.timer_stop_error(5, err) is None
+
+
+def test_timer_stop_error_names_the_timer_and_the_error():
+    assert nft_apply.timer_stop_error(1, "Access denied\n") == (
+        "could not stop edu-tw-hardening-firewall-rollback.timer: Access denied"
+    )
