@@ -52,16 +52,19 @@ def readme_steps(text: str) -> list[tuple[str, int, str]]:
 
 
 def fresh_clone(dest: Path) -> Path:
-    """The files a clone of this working tree holds (tracked and new, not ignored ones)."""
+    """A ``git clone`` of this repository, as a new user makes one, with the working tree's
+    uncommitted changes laid over it (in CI, itself a clean clone, there are none)."""
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(dest)], check=True)
     listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--modified", "--others", "--exclude-standard"],
         capture_output=True,
         check=True,
     ).stdout.split(b"\0")
     for name in filter(None, (entry.decode() for entry in listed)):
         source = ROOT / name
         if not os.path.lexists(source):
-            continue  # deleted in the working tree
+            (dest / name).unlink(missing_ok=True)  # deleted in the working tree
+            continue
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, dest / name, follow_symlinks=False)
     return dest
