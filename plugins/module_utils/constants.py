@@ -13,6 +13,12 @@ from __future__ import annotations
 # The state the collection keeps on a host (guard files, saved PAM stack, windows).
 STATE_DIR = "/var/lib/edu_tw_hardening"
 
+# The remote-maintenance window records (one <name>.json per window, MOE-18).
+WINDOWS_DIR = f"{STATE_DIR}/windows"
+
+# The remote_access role's host-side configuration: the maintenance accounts it manages.
+REMOTE_ACCESS_CONFIG = "/etc/edu_tw_hardening/remote_access.json"
+
 # The firewall's one nftables table, as "<family> <name>", and its guard's state.
 FIREWALL_TABLE = "inet edu_tw_hardening"
 FIREWALL_STATE_DIR = f"{STATE_DIR}/firewall"

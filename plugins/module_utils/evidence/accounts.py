@@ -23,6 +23,8 @@ PASSWD = "/etc/passwd"
 SHADOW = "/etc/shadow"
 SHELLS = "/etc/shells"
 
+SECONDS_PER_DAY = 86400
+
 # Used by useradd when login.defs does not set them (shadow-utils defaults).
 DEFAULT_UID_MIN = 1000
 DEFAULT_UID_MAX = 60000
@@ -147,6 +149,7 @@ def parse_shadow(text: str | None) -> dict[str, dict]:
             "min_days": parse_int(fields[3]),
             "max_days": parse_int(fields[4]),
             "warn_days": parse_int(fields[5]),
+            "expire_days": parse_int(fields[7]),
         }
     return entries
 
@@ -178,14 +181,29 @@ def is_login_shell(shell: str, shells: list[str] | None) -> bool:
     return effective in shells
 
 
+def is_expired(expire_days: int | None, today: int | None) -> bool:
+    """Whether an account whose shadow expire field is ``expire_days`` is expired on ``today``
+    (days since 1970-01-01), as shadow-utils judges it: a positive field on or before today.
+
+    The remote_access role expires a maintenance account with the field set to 1.
+    """
+    if expire_days is None or today is None:
+        return False
+    return 0 < expire_days <= today
+
+
 def build_accounts(
     passwd: list[dict],
     shadow: dict[str, dict],
     shells: list[str] | None,
     uid_min: int,
     uid_max: int,
+    today: int | None = None,
 ) -> list[dict]:
-    """One evidence record per passwd entry, in file order, joined with its shadow entry."""
+    """One evidence record per passwd entry, in file order, joined with its shadow entry.
+
+    ``expired`` is judged on ``today`` (days since 1970-01-01; None: never expired).
+    """
     accounts = []
     for entry in passwd:
         aging = shadow.get(entry["name"], {})
@@ -206,6 +224,8 @@ def build_accounts(
                 "max_days": aging.get("max_days"),
                 "min_days": aging.get("min_days"),
                 "warn_days": aging.get("warn_days"),
+                "expire_days": aging.get("expire_days"),
+                "expired": is_expired(aging.get("expire_days"), today),
             }
         )
     return accounts
@@ -270,6 +290,7 @@ def collect(host: HostReader) -> dict:
         parse_shells(host.read(SHELLS)),
         login_defs["UID_MIN"],
         login_defs["UID_MAX"],
+        int(host.now() // SECONDS_PER_DAY),
     )
     return {
         "login_defs": login_defs,

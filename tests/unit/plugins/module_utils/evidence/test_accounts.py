@@ -225,6 +225,8 @@ def test_account_record_has_exactly_the_schema_keys() -> None:
         "max_days": 180,
         "min_days": 1,
         "warn_days": 14,
+        "expire_days": None,
+        "expired": False,
     }
 
 
@@ -339,7 +341,49 @@ def test_unreadable_shadow_gives_unknown_passwords_without_error() -> None:
 def test_shadow_aging_fields_map_to_min_max_warn_days() -> None:
     shadow = accounts.parse_shadow(f"erin:{HASH}:19700:2:90:10:30::\n")
 
-    assert shadow["erin"] == {"password": "set", "min_days": 2, "max_days": 90, "warn_days": 10}
+    assert shadow["erin"] == {
+        "password": "set",
+        "min_days": 2,
+        "max_days": 90,
+        "warn_days": 10,
+        "expire_days": None,
+    }
+
+
+def test_shadow_expire_field_is_kept_as_days() -> None:
+    shadow = accounts.parse_shadow(f"maint1:!{HASH}:19700:0:99999:7::1:\n")
+
+    assert shadow["maint1"]["expire_days"] == 1
+
+
+# RecordedHost's clock: 1_800_000_000 s is day 20833 since 1970-01-01.
+TODAY = 1_800_000_000 // 86400
+
+
+def test_account_expired_on_day_one_is_expired() -> None:
+    host = with_users(f"maint1:1010:/bin/bash:!{HASH}")
+    host.files["/etc/shadow"] = host.files["/etc/shadow"].replace(
+        f"maint1:!{HASH}:19700:0:99999:7:::", f"maint1:!{HASH}:19700:0:99999:7::1:"
+    )
+
+    record = account(accounts.collect(host), "maint1")
+
+    assert (record["expire_days"], record["expired"], record["password"]) == (1, True, "locked")
+
+
+def test_account_expiring_today_is_expired_and_tomorrow_is_not() -> None:
+    assert accounts.is_expired(TODAY, TODAY) is True
+    assert accounts.is_expired(TODAY + 1, TODAY) is False
+
+
+def test_expire_field_zero_empty_or_huge_is_not_expired() -> None:
+    assert [accounts.is_expired(v, TODAY) for v in (0, None, 10**30)] == [False] * 3
+
+
+def test_malformed_expire_field_is_none_not_a_crash() -> None:
+    shadow = accounts.parse_shadow("maint1:!:19700:0:99999:7::soon:\n")
+
+    assert shadow["maint1"]["expire_days"] is None
 
 
 def test_empty_shadow_aging_fields_give_none() -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
+import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import remote_access
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
@@ -86,7 +88,13 @@ def window_record(**fields: object) -> str:
         "sources": ["192.0.2.10", "198.51.100.0/24"],
         "start": "2026-03-01T10:00:00Z",
         "end": "2026-03-01T14:00:00Z",
-        "approved_by": "MOE ticket 2026-0117",
+        "purpose": "vendor upgrade of the LMS",
+        "approval": "MOE ticket 2026-0117",
+        "auth": "password",
+        "opened": "2026-03-01T09:55:02Z",
+        "closed": None,
+        "closed_by": None,
+        "logins": [],
     }
     record.update(fields)
     return json.dumps({k: v for k, v in record.items() if v is not ...})
@@ -257,18 +265,22 @@ def test_window_ending_exactly_now_is_overdue_not_open():
 
 
 def test_closed_window_past_its_end_is_not_overdue():
-    record = window_record(end="2026-03-01T11:00:00Z", closed="2026-03-01T11:00:02Z")
+    record = window_record(
+        end="2026-03-01T11:00:00Z", closed="2026-03-01T11:00:02Z", closed_by="end"
+    )
     (window,) = windows(("done.json", record))
-    assert (window["closed"], window["open"], window["overdue"]) == (
+    assert (window["closed"], window["open"], window["overdue"], window["error"]) == (
         "2026-03-01T11:00:02Z",
         False,
         False,
+        None,
     )
 
 
 def test_window_closed_early_is_not_open():
-    (window,) = windows(("early.json", window_record(closed="2026-03-01T11:30:00Z")))
-    assert window["open"] is False
+    record = window_record(closed="2026-03-01T11:30:00Z", closed_by="early")
+    (window,) = windows(("early.json", record))
+    assert (window["open"], window["error"]) == (False, None)
 
 
 def test_window_with_utc_offset_times_is_understood():
@@ -367,3 +379,486 @@ def test_evidence_is_json_serialisable():
 def test_whitespace_only_window_time_is_malformed_not_a_crash():
     (window,) = windows(("vendor.json", window_record(start="   ")))
     assert window["error"] is not None
+
+
+# --- window records: the contract's fields ---------------------------------------------
+
+LOGIN = {"time": "2026-03-01T10:05:00Z", "source": "192.0.2.10", "result": "accepted"} | {
+    "method": "password"
+}
+
+
+def test_window_contract_fields_are_reported():
+    record = window_record(
+        auth="key",
+        closed="2026-03-01T11:30:00Z",
+        closed_by="early",
+        logins=[LOGIN, LOGIN | {"result": "failed", "source": "198.51.100.7"}],
+    )
+    (window,) = windows(("vendor.json", record))
+    assert {k: window[k] for k in ("purpose", "approval", "auth", "opened", "closed_by")} == {
+        "purpose": "vendor upgrade of the LMS",
+        "approval": "MOE ticket 2026-0117",
+        "auth": "key",
+        "opened": "2026-03-01T09:55:02Z",
+        "closed_by": "early",
+    }
+    assert [(entry["result"], entry["source"]) for entry in window["logins"]] == [
+        ("accepted", "192.0.2.10"),
+        ("failed", "198.51.100.7"),
+    ]
+
+
+def test_window_without_logins_key_has_no_logins():
+    (window,) = windows(("vendor.json", window_record(logins=...)))
+    assert (window["logins"], window["error"]) == ([], None)
+
+
+def test_window_closed_at_boot_is_understood():
+    record = window_record(closed="2026-03-01T14:00:05Z", closed_by="boot")
+    (window,) = windows(("vendor.json", record))
+    assert (window["closed_by"], window["error"]) == ("boot", None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"purpose": 12}, "missing or empty purpose"),
+        ({"purpose": ...}, "missing or empty purpose"),
+        ({"approval": ""}, "missing or empty approval"),
+        ({"approval": ["MOE"]}, "missing or empty approval"),
+        ({"auth": "token"}, "auth is not one of password, key"),
+        ({"auth": None}, "auth is not one of password, key"),
+        ({"opened": 1772355302}, "missing or empty opened"),
+        ({"opened": "yesterday"}, "opened is not an ISO 8601 time"),
+        ({"closed_by": "end"}, "closed and closed_by are not both set or both null"),
+        (
+            {"closed": "2026-03-01T11:00:00Z"},
+            "closed and closed_by are not both set or both null",
+        ),
+        (
+            {"closed": "2026-03-01T11:00:00Z", "closed_by": "reboot"},
+            "closed_by is not one of end, early, boot",
+        ),
+        ({"closed": 5, "closed_by": "end"}, "closed is not a string"),
+        ({"logins": {"time": "x"}}, "logins is not a list"),
+        ({"logins": ["accepted"]}, "logins[0] is not an object"),
+        ({"logins": [LOGIN | {"time": 1772355900}]}, "logins[0]: missing or empty time"),
+        ({"logins": [LOGIN | {"time": "noon"}]}, "logins[0]: time is not an ISO 8601 time"),
+        (
+            {"logins": [LOGIN | {"result": "ok"}]},
+            "logins[0]: result is not one of accepted, failed",
+        ),
+        ({"logins": [LOGIN, LOGIN | {"source": "evil"}]}, "logins[1]: source is not an IP address"),
+        ({"logins": [LOGIN | {"method": None}]}, "logins[0]: missing or empty method"),
+        ({"sources": []}, "sources is not a list of strings"),
+        ({"sources": ["192.0.2.10", 7]}, "sources is not a list of strings"),
+        ({"sources": ["192.0.2.10", "anywhere"]}, "sources: not an address or network: anywhere"),
+        ({"name": {"a": 1}}, "missing or empty name"),
+    ],
+)
+def test_window_field_of_the_wrong_type_is_the_records_error(fields, error):
+    (window,) = windows(("vendor.json", window_record(**fields)))
+    assert (window["error"], window["open"], window["overdue"]) == (error, False, False)
+
+
+def test_window_error_keeps_the_name_and_no_logins():
+    record = window_record(purpose=12, logins=[LOGIN])
+    (window,) = windows(("vendor.json", record))
+    assert (window["name"], window["account"], window["logins"]) == ("vendor-upgrade", "maint", [])
+
+
+def test_huge_text_field_is_an_error():
+    (window,) = windows(("vendor.json", window_record(purpose="x" * 100_000)))
+    assert window["error"] == "missing or empty purpose"
+
+
+def test_huge_logins_list_is_an_error():
+    (window,) = windows(("vendor.json", window_record(logins=[LOGIN] * 10_001)))
+    assert window["error"] == "logins holds more than 10000 entries"
+
+
+def test_huge_record_is_an_error_without_being_parsed():
+    (window,) = windows(("vendor.json", " " * (4 * 1024 * 1024 + 1)))
+    assert window["error"] == f"larger than {4 * 1024 * 1024} characters"
+
+
+def test_deeply_nested_record_is_an_error_not_a_crash():
+    (window,) = windows(("vendor.json", "[" * 100_000 + "]" * 100_000))
+    assert window["error"].startswith("invalid JSON: RecursionError")
+
+
+def test_huge_number_is_an_error_not_a_crash():
+    (window,) = windows(("vendor.json", window_record(end=10**400)))
+    assert window["error"] == "missing or empty end"
+
+
+def test_far_future_and_far_past_times_are_understood():
+    record = window_record(start="0001-01-01T00:00:00+08:00", end="9999-12-31T23:59:59-08:00")
+    (window,) = windows(("vendor.json", record))
+    assert (window["open"], window["error"]) == (True, None)
+
+
+def test_record_with_a_byte_that_is_not_utf8_is_an_error():
+    # A lone surrogate is how a JSON writer escapes a byte that is not UTF-8.
+    (window,) = windows(("vendor.json", window_record().replace("vendor upgrade", "\\udcff")))
+    assert window["error"] == "missing or empty purpose"
+
+
+def test_record_read_with_replacement_characters_is_judged_as_text():
+    # ModuleHost reads a file that is not UTF-8 with errors="replace".
+    (window,) = windows(("vendor.json", window_record(purpose="caf\ufffd")))
+    assert (window["purpose"], window["error"]) == ("caf\ufffd", None)
+
+
+def test_unreadable_window_record_is_an_error():
+    host = RecordedHost(mtimes={f"{WINDOWS}/vendor.json": 1.0}, now=NOW)
+    (window,) = remote_access.collect(host)["windows"]
+    assert (window["name"], window["error"]) == ("vendor", "unreadable")
+
+
+# --- the maintenance accounts: configuration ---------------------------------------------
+
+CONFIG = remote_access.REMOTE_ACCESS_CONFIG
+CONFIG_TEXT = json.dumps(
+    {"accounts": ["maint1", "vendor"], "ssh_port": 22, "table": "inet edu_tw_hardening"}
+)
+
+
+def config_evidence(text: str | None, **host: object) -> dict:
+    files = {CONFIG: text} if text is not None else {}
+    return remote_access.collect(RecordedHost(files=files, now=NOW, **host))  # type: ignore[arg-type]
+
+
+def test_config_lists_the_maintenance_accounts():
+    evidence = config_evidence(CONFIG_TEXT)
+    assert (evidence["maintenance_accounts"], evidence["config_error"]) == (
+        ["maint1", "vendor"],
+        None,
+    )
+
+
+def test_absent_config_declares_no_maintenance_account_and_is_no_error():
+    evidence = config_evidence(None)
+    assert (evidence["maintenance_accounts"], evidence["config_error"]) == ([], None)
+
+
+def test_config_that_exists_but_cannot_be_read_is_an_error():
+    evidence = config_evidence(None, mtimes={CONFIG: 1.0})
+    assert evidence["config_error"] == f"{CONFIG} could not be read"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("{", "is not valid JSON: JSONDecodeError"),
+        ("[" * 100_000, "is not valid JSON: RecursionError"),
+        ('["maint1"]', "is not a JSON object"),
+        ('{"accounts": "maint1"}', ": accounts is not a list of account names"),
+        ('{"accounts": ["maint1", 5]}', ": accounts is not a list of account names"),
+        ('{"accounts": ["maint1; rm -rf /"]}', ": accounts is not a list of account names"),
+        ('{"accounts": ["' + "a" * 5000 + '"]}', ": accounts is not a list of account names"),
+        ('{"accounts": ["maint1"], "ssh_port": "22"}', ": ssh_port is not a port number"),
+        ('{"accounts": ["maint1"], "ssh_port": 99999}', ": ssh_port is not a port number"),
+        ('{"accounts": ["maint1"], "ssh_port": true}', ": ssh_port is not a port number"),
+        ('{"accounts": ["m\\udcff"]}', ": accounts is not a list of account names"),
+    ],
+)
+def test_invalid_config_is_an_error_and_declares_no_account(text, error):
+    evidence = config_evidence(text)
+    assert evidence["config_error"] == f"{CONFIG} {error}".replace(f"{CONFIG} :", f"{CONFIG}:")
+    assert evidence["maintenance_accounts"] == []
+
+
+def test_no_maintenance_account_runs_neither_sshd_match_nor_journalctl():
+    evidence = config_evidence(json.dumps({"accounts": []}))
+    assert (evidence["sshd_denies"], evidence["maintenance_logins"]) == ({}, [])
+    assert (evidence["sshd_denies_error"], evidence["logins_error"]) == (None, None)
+
+
+# --- the maintenance accounts: does sshd deny them outside their windows ------------------
+
+# `sshd -T -C user=maint1,addr=192.0.2.1,...` on Debian 12 and 13 with the role's drop-in
+# (Match User maint1 Address !10.0.0.5,0.0.0.0/0,::/0 / DenyUsers *): the lines that matter.
+SSHD_MATCH_DENIED = "port 22\nusepam yes\npasswordauthentication yes\ndenyusers *\n"
+SSHD_MATCH_ALLOWED = "port 22\nusepam yes\npasswordauthentication yes\n"
+
+
+def match_command(account: str, address: str = "192.0.2.1", port: int = 22) -> str:
+    return " ".join(remote_access.sshd_match_argv(account, address, port))
+
+
+def denial_evidence(outputs: dict[str, object], config: str = CONFIG_TEXT, **extra) -> dict:
+    commands: dict[str, object] = {SSHD: SSHD_T_STOCK, JOURNAL: ""}
+    commands.update(outputs)
+    files = {CONFIG: config} | extra.pop("files", {})
+    host = RecordedHost(files=files, commands=commands, programs=["sshd"], now=NOW, **extra)
+    return remote_access.collect(host)
+
+
+JOURNAL = " ".join(remote_access.JOURNALCTL_ARGV)
+
+
+def test_sshd_match_command_asks_about_a_connection_from_the_probe_address():
+    assert match_command("maint1") == (
+        "sshd -T -C user=maint1,addr=192.0.2.1,host=192.0.2.1,laddr=127.0.0.1,lport=22"
+    )
+
+
+def test_account_denied_by_sshd_outside_its_windows():
+    evidence = denial_evidence(
+        {match_command("maint1"): SSHD_MATCH_DENIED, match_command("vendor"): SSHD_MATCH_DENIED}
+    )
+    assert evidence["sshd_denies"] == {"maint1": True, "vendor": True}
+    assert (evidence["sshd_probe_address"], evidence["sshd_denies_error"]) == ("192.0.2.1", None)
+
+
+def test_account_that_sshd_lets_in_is_not_denied():
+    evidence = denial_evidence(
+        {match_command("maint1"): SSHD_MATCH_ALLOWED, match_command("vendor"): SSHD_MATCH_DENIED}
+    )
+    assert evidence["sshd_denies"] == {"maint1": False, "vendor": True}
+
+
+def test_allowusers_without_the_account_denies_it():
+    evidence = denial_evidence(
+        {
+            match_command("maint1"): "port 22\nallowusers admin maint1@10.0.0.0/8\n",
+            match_command("vendor"): "port 22\nallowusers vendor@192.0.2.0/24\n",
+        }
+    )
+    assert evidence["sshd_denies"] == {"maint1": True, "vendor": False}
+
+
+def test_probe_address_avoids_every_window_source():
+    record = window_record(sources=["192.0.2.0/30"], account="maint1")
+    files = {f"{WINDOWS}/w.json": record}
+    address = "192.0.2.4"
+    evidence = denial_evidence(
+        {
+            match_command("maint1", address): SSHD_MATCH_DENIED,
+            match_command("vendor", address): SSHD_MATCH_DENIED,
+        },
+        files=files,
+    )
+    assert (evidence["sshd_probe_address"], evidence["sshd_denies"]["maint1"]) == (address, True)
+
+
+def test_probe_address_leaves_the_first_documentation_network_when_a_window_covers_it():
+    record = window_record(sources=["192.0.2.0/24"])
+    assert remote_access.probe_address(windows(("w.json", record))) == "198.51.100.1"
+
+
+def test_probe_uses_the_port_of_the_config():
+    config = json.dumps({"accounts": ["maint1"], "ssh_port": 2222})
+    evidence = denial_evidence({match_command("maint1", port=2222): SSHD_MATCH_DENIED}, config)
+    assert evidence["sshd_denies"] == {"maint1": True}
+
+
+def test_failing_sshd_match_is_an_error_not_a_denial():
+    failure = Result(255, "", "Bad Match condition\n")
+    evidence = denial_evidence(
+        {match_command("maint1"): failure, match_command("vendor"): SSHD_MATCH_DENIED}
+    )
+    assert evidence["sshd_denies"] == {"maint1": None, "vendor": True}
+    assert evidence["sshd_denies_error"] == (
+        f"{match_command('maint1')} exited 255: Bad Match condition"
+    )
+
+
+def test_sshd_match_printing_nothing_is_an_error():
+    evidence = denial_evidence(
+        {match_command("maint1"): "", match_command("vendor"): SSHD_MATCH_DENIED}
+    )
+    assert evidence["sshd_denies_error"] == f"{match_command('maint1')} printed no configuration"
+
+
+def test_without_sshd_no_account_is_judged_and_nothing_is_an_error():
+    host = RecordedHost(files={CONFIG: CONFIG_TEXT}, commands={JOURNAL: ""}, now=NOW)
+    evidence = remote_access.collect(host)
+    assert evidence["sshd_denies"] == {"maint1": None, "vendor": None}
+    assert evidence["sshd_denies_error"] is None
+
+
+# --- the maintenance accounts: logins in the journal --------------------------------------
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+
+
+def journal_logins(output: object, accounts: tuple[str, ...] = ("maint1", "vendor")) -> dict:
+    config = json.dumps({"accounts": list(accounts)})
+    host = RecordedHost(files={CONFIG: config}, commands={JOURNAL: output}, now=NOW)
+    return remote_access.collect(host)
+
+
+@pytest.mark.parametrize(
+    ("release", "identifier", "times"),
+    [
+        (12, "sshd", ("2026-11-29T01:08:14Z", "2026-11-29T01:08:17Z", "2026-11-29T01:08:26Z")),
+        (
+            13,
+            "sshd-session",
+            ("2026-11-29T01:08:13Z", "2026-11-29T01:08:17Z", "2026-11-29T01:08:22Z"),
+        ),
+    ],
+)
+def test_recorded_journal_gives_the_maintenance_logins(release, identifier, times):
+    # journalctl --output=json of a Debian test host after a password login, a wrong
+    # password, a wrong password for an unknown user and a key login of maint1.
+    output = (FIXTURES / f"journalctl-sshd-debian{release}.jsonl").read_text()
+    evidence = journal_logins(output)
+    assert evidence["logins_error"] is None
+    assert evidence["maintenance_logins"] == [
+        {"account": "maint1", "time": times[0], "source": "127.0.0.1"}
+        | {"result": "accepted", "method": "password"},
+        {"account": "maint1", "time": times[1], "source": "127.0.0.1"}
+        | {"result": "failed", "method": "password"},
+        {"account": "maint1", "time": times[2], "source": "127.0.0.1"}
+        | {"result": "accepted", "method": "publickey"},
+    ]
+
+
+def journal_line(message: object, time: object = "1772359200000000", **extra) -> str:
+    entry = {"SYSLOG_IDENTIFIER": "sshd", "__REALTIME_TIMESTAMP": time, "MESSAGE": message}
+    return json.dumps(entry | extra)
+
+
+def test_failed_login_for_an_invalid_maintenance_user_is_a_failed_login():
+    output = journal_line("Failed password for invalid user vendor from 10.0.0.9 port 40000 ssh2")
+    assert journal_logins(output)["maintenance_logins"] == [
+        {"account": "vendor", "time": "2026-03-01T10:00:00Z", "source": "10.0.0.9"}
+        | {"result": "failed", "method": "password"}
+    ]
+
+
+def test_logins_of_other_accounts_are_left_out():
+    output = journal_line("Accepted password for alice from 10.0.0.5 port 51234 ssh2")
+    assert journal_logins(output)["maintenance_logins"] == []
+
+
+def test_user_name_with_spaces_cannot_forge_a_source():
+    forged = (
+        "Failed password for invalid user maint1 from 192.0.2.10 port 1 from 10.9.9.9 port 22 ssh2"
+    )
+    assert journal_logins(journal_line(forged))["maintenance_logins"] == []
+
+
+def test_message_as_a_byte_array_is_decoded():
+    message = list(b"Accepted password for maint1 from 10.0.0.5 port 51234 ssh2")
+    (login,) = journal_logins(journal_line(message))["maintenance_logins"]
+    assert (login["account"], login["source"]) == ("maint1", "10.0.0.5")
+
+
+def test_hostile_journal_lines_are_skipped():
+    output = "\n".join(
+        [
+            "not json",
+            "[1, 2]",
+            "[" * 50_000,
+            journal_line(["not", "bytes"]),
+            journal_line([300, 1]),
+            journal_line("Accepted password for maint1 from 10.0.0.5 port 1 ssh2", time="soon"),
+            journal_line("Accepted password for maint1 from 10.0.0.5 port 1 ssh2", time="9" * 30),
+            journal_line("Accepted password for maint1 from 10.0.0.5 port 1 ssh2", time=17),
+            journal_line("Accepted password for maint1 from 10.0.0.5 port 1 ssh2 \udcff"),
+            journal_line("Accepted password for maint1 from 10.0.0.6 port 2 ssh2"),
+        ]
+    )
+    (login,) = journal_logins(output)["maintenance_logins"]
+    assert login["source"] == "10.0.0.6"
+
+
+def test_failing_journalctl_is_an_error_not_an_empty_history():
+    evidence = journal_logins(Result(1, "", "Failed to open journal: Permission denied\n"))
+    assert (evidence["maintenance_logins"], evidence["logins_error"]) == (
+        [],
+        f"{JOURNAL} exited 1: Failed to open journal: Permission denied",
+    )
+
+
+def test_missing_journalctl_is_an_error():
+    evidence = remote_access.collect(RecordedHost(files={CONFIG: CONFIG_TEXT}, now=NOW))
+    assert evidence["logins_error"] == "journalctl is not installed (not found on the host)"
+
+
+def test_journalctl_reads_sshd_and_sshd_session_of_the_last_90_days_as_json_in_utc():
+    argv = remote_access.JOURNALCTL_ARGV
+    assert {"--no-pager", "--quiet", "--utc", "--output=json", "--since=-90d"} <= set(argv)
+    assert {"--identifier=sshd", "--identifier=sshd-session"} <= set(argv)
+
+
+# --- remote-control services --------------------------------------------------------------
+
+UNITS = " ".join(remote_access.SYSTEMCTL_UNITS_ARGV)
+UNIT_FILES = " ".join(remote_access.SYSTEMCTL_FILES_ARGV)
+
+# systemctl list-units --all --type=service --plain --no-legend (Debian 12, systemd 252).
+UNITS_OUTPUT = """\
+apt-daily.service                    loaded    inactive dead    Daily apt download activities
+auditd.service                       not-found inactive dead    auditd.service
+ssh.service                          loaded    active   running OpenBSD Secure Shell server
+x11vnc.service                       loaded    active   running x11vnc VNC server
+xrdp.service                         loaded    inactive dead    xrdp daemon
+\u25cf vncserver@:1.service         loaded    failed   failed  TigerVNC server
+"""
+# systemctl list-unit-files --type=service --plain --no-legend (systemd 252: with PRESET).
+UNIT_FILES_OUTPUT = """\
+apt-daily.service                      static          -
+ssh.service                            enabled         enabled
+x11vnc.service                         disabled        enabled
+xrdp.service                           enabled         enabled
+vncserver@.service                     indirect        enabled
+anydesk.service                        enabled-runtime enabled
+"""
+
+
+def services(units: object = UNITS_OUTPUT, files: object = UNIT_FILES_OUTPUT) -> dict:
+    host = RecordedHost(commands={UNITS: units, UNIT_FILES: files}, now=NOW)
+    return remote_access.collect(host)
+
+
+def test_remote_control_services_are_listed_with_their_state():
+    evidence = services()
+    assert evidence["services_error"] is None
+    assert evidence["remote_control_services"] == [
+        {"unit": "anydesk.service", "active": False, "enabled": True},
+        {"unit": "vncserver@:1.service", "active": False, "enabled": False},
+        {"unit": "x11vnc.service", "active": True, "enabled": False},
+        {"unit": "xrdp.service", "active": False, "enabled": True},
+    ]
+
+
+def test_no_remote_control_unit_gives_an_empty_list():
+    evidence = services("ssh.service loaded active running OpenSSH\n", "ssh.service enabled -\n")
+    assert (evidence["remote_control_services"], evidence["services_error"]) == ([], None)
+
+
+def test_failing_systemctl_is_an_error_not_an_empty_list():
+    evidence = services(files=Result(1, "", "Failed to connect to bus: No such file or directory"))
+    assert evidence["remote_control_services"] == []
+    assert evidence["services_error"] == (
+        f"{UNIT_FILES} exited 1: Failed to connect to bus: No such file or directory"
+    )
+
+
+def test_missing_systemctl_is_an_error():
+    assert remote_access.collect(RecordedHost(now=NOW))["services_error"] == (
+        "systemctl is not installed (not found on the host)"
+    )
+
+
+def test_full_evidence_is_json_serialisable():
+    host = RecordedHost(
+        files={CONFIG: CONFIG_TEXT, f"{WINDOWS}/vendor.json": window_record()},
+        commands={
+            SSHD: SSHD_T,
+            JOURNAL: (FIXTURES / "journalctl-sshd-debian13.jsonl").read_text(),
+            UNITS: UNITS_OUTPUT,
+            UNIT_FILES: UNIT_FILES_OUTPUT,
+            match_command("maint1", "192.0.2.1", 22): SSHD_MATCH_DENIED,
+        },
+        programs=["sshd"],
+        now=NOW,
+    )
+    evidence = remote_access.collect(host)
+    assert json.loads(json.dumps(evidence)) == evidence
