@@ -25,6 +25,7 @@ adds what depends on the host, such as the firewall's "never lock the controller
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import fnmatch
 import functools
@@ -147,6 +148,33 @@ def _text(value: str) -> str:
     return value
 
 
+def _time(value: str) -> str:
+    """An ISO 8601 date and time with its UTC offset, normalised to UTC ('...Z')."""
+    what = f"{value!r} is not an ISO 8601 time with an offset, such as 2026-12-01T14:00:00+08:00"
+    if not value.isascii():
+        raise Invalid(f"{what} (only ASCII digits)")
+    try:
+        # Python before 3.11 reads no "Z"; it means +00:00.
+        moment = datetime.datetime.fromisoformat(
+            f"{value[:-1]}+00:00" if value.endswith(("Z", "z")) else value
+        )
+    except ValueError:
+        raise Invalid(what) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Invalid(
+            f"{value!r} has no UTC offset: say which time zone it is in (+08:00 for Taiwan, "
+            "or Z for UTC)"
+        )
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str) -> datetime.datetime:
+    """A time the ``time`` format returned, as an aware datetime."""
+    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc
+    )
+
+
 WORD_FORBIDDEN = frozenset("#,;[]{}\"'\\")
 
 
@@ -173,6 +201,14 @@ FORMATS: dict[str, Format] = {
         _network,
     ),
     "path": Format("an absolute path", _path),
+    "ssh_public_key": _pattern(
+        r"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com"
+        r"|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]{16,16384}={0,3}"
+        r"( [A-Za-z0-9@._-]{1,64})?",
+        "one OpenSSH public key line: type, key, and an optional comment of letters, digits, "
+        "'@', '.', '_', '-' (no options: the role sets from= and expiry-time=)",
+    ),
+    "time": Format("an ISO 8601 time with its UTC offset (2026-12-01T14:00:00+08:00)", _time),
     "filename": _pattern(
         r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
         "a plain file name (letters, digits, '.', '_', '-'; no '/'; at most 64 characters)",
@@ -355,6 +391,8 @@ class _Checker:
         self.errors.append(f"{where}: {message}")
 
     def string(self, where: str, value: Any, check: Mapping) -> str:
+        if isinstance(value, datetime.datetime) and check.get("format") == "time":
+            value = value.isoformat()  # an unquoted time in YAML
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Invalid(f"{value!r} is not a string")
         text = _clean_text(str(value), int(check.get("max_length", MAX_LENGTH)))
@@ -748,9 +786,59 @@ def audit_selection(values: dict, context: dict) -> list[str]:
     ]
 
 
+# Accounts a remote-maintenance window may never open: the administrator's.
+PRIVILEGED_ACCOUNTS = frozenset({"root", "toor"})
+
+
+def remote_access_windows(values: dict, context: dict) -> list[str]:
+    """Refuse maintenance windows that are not short, approved, source-limited and ahead
+    (remote_access role's rule, MOE-18). ``context["now"]``, an aware datetime, is the
+    controller's clock (now by default)."""
+    now = context.get("now") or datetime.datetime.now(datetime.timezone.utc)
+    errors = [
+        f"remote_access_maintenance_accounts: {account!r} is the administrator's account; "
+        "remote maintenance uses an account of its own"
+        for account in values["maintenance_accounts"]
+        if account in PRIVILEGED_ACCOUNTS
+    ]
+    longest = values["max_window_minutes"]
+    widest = {4: values["min_prefix_v4"], 6: values["min_prefix_v6"]}
+    for index, window in enumerate(values["windows"]):
+        where = f"remote_access_windows[{index}] ({window['name']})"
+        if window["account"] not in values["maintenance_accounts"]:
+            errors.append(
+                f"{where}.account: {window['account']!r} is not one of "
+                "remote_access_maintenance_accounts; declare it there first"
+            )
+        start, end = parse_time(window["start"]), parse_time(window["end"])
+        if end <= start:
+            errors.append(f"{where}.end: {window['end']} is not after start {window['start']}")
+        elif end - start > datetime.timedelta(minutes=longest):
+            minutes = int((end - start).total_seconds() // 60)
+            errors.append(
+                f"{where}: lasts {minutes} minutes, longer than remote_access_max_window_minutes "
+                f"({longest}); a window is short: ask for another one when it ends"
+            )
+        if end <= now:
+            errors.append(
+                f"{where}.end: {window['end']} has passed; remove the window from "
+                "remote_access_windows (its record on the host stays as evidence)"
+            )
+        for source in window["sources"]:
+            network = ipaddress.ip_network(source)
+            if network.prefixlen < widest[network.version]:
+                errors.append(
+                    f"{where}.sources: {source} is wider than /{widest[network.version]} "
+                    f"(remote_access_min_prefix_v{network.version}); list the maintainer's "
+                    "own addresses"
+                )
+    return errors
+
+
 ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {
     "firewall": firewall_lockout,
     "audit": audit_selection,
+    "remote_access": remote_access_windows,
 }
 """Checks of a role that need more than one value: the catalogue, or what the action read
 of the connection."""

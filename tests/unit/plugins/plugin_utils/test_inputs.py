@@ -41,7 +41,7 @@ def test_every_role_table_fits_its_spec_and_its_defaults_pass(role):
     loaded = inputs.load_role(role)
     defaults = yaml.safe_load((ROOT / "roles" / role / "defaults" / "main.yml").read_text()) or {}
     # What Ansible renders the templated defaults to, as the action sees them.
-    rendered = {"audit_report_dir": "/srv/reports"}
+    rendered = {"audit_report_dir": "/srv/reports", "remote_access_credentials_dir": "/srv/creds"}
     plain = {k: rendered.get(k, v) for k, v in defaults.items()}
     context = dict(SSH) if role != "firewall" else {**SSH, "controller_address": ""}
     raw = dict(
