@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import json
 import os
-import re
 from datetime import datetime, timezone
 from typing import Any
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils import maintenance_windows as mw
 from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import (
     REMOTE_ACCESS_CONFIG,
     SSH_PORT,
@@ -37,9 +36,6 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.integers
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
 )
-from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
-    parse_iso_time,
-)
 
 AREA = "remote_access"
 
@@ -48,41 +44,12 @@ WINDOWS_GLOB = f"{WINDOWS_DIR}/*.json"
 
 # How far back the journal is read for maintenance logins.
 LOGIN_HISTORY_DAYS = 90
-JOURNALCTL_ARGV = [
-    "journalctl",
-    "--no-pager",
-    "--quiet",
-    "--utc",
-    "--output=json",
-    "--output-fields=MESSAGE,SYSLOG_IDENTIFIER",
-    "--identifier=sshd",
-    "--identifier=sshd-session",  # OpenSSH 10 (Debian 13) logs logins from sshd-session
-    f"--since=-{LOGIN_HISTORY_DAYS}d",
-]
+JOURNALCTL_ARGV = mw.journal_argv(since=f"-{LOGIN_HISTORY_DAYS}d")
 
 # Addresses sshd is asked about for a maintenance account outside its windows: the
 # documentation networks (RFC 5737), which no window should ever name.
 PROBE_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
 PROBE_LOCAL_ADDRESS = "127.0.0.1"
-
-# What a window record may hold.
-WINDOW_AUTH = ("password", "key")
-WINDOW_CLOSED_BY = ("end", "early", "boot")
-LOGIN_RESULTS = ("accepted", "failed")
-# Longest text of a free-text field, and most logins, a record may hold (a bigger one is
-# not a record the role wrote).
-MAX_RECORD_TEXT = 1000
-MAX_RECORD_LOGINS = 10000
-MAX_RECORD_CHARS = 4 * 1024 * 1024
-
-# POSIX-ish account names as useradd accepts them on Debian.
-_ACCOUNT_RE = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
-# sshd's login lines; the user name is one word (an "invalid user" name with spaces would
-# otherwise let a client write its own "from <address>" into the line).
-_LOGIN_RE = re.compile(
-    r"(?P<result>Accepted|Failed) (?P<method>\S+) for (?:invalid user )?(?P<account>\S+)"
-    r" from (?P<source>\S+) port (?P<port>\d+)(?: ssh2(?:: .*)?)?"
-)
 
 SYSTEMCTL_UNITS_ARGV = [
     "systemctl",
@@ -213,33 +180,23 @@ def parse_sshd_t(output: str) -> dict:
     return settings
 
 
-def _text(value: Any) -> bool:
-    """Whether ``value`` is text that can be reported: a string without lone surrogates (the
-    JSON escape of a byte that is not UTF-8) and not longer than ``MAX_RECORD_TEXT``."""
-    if not isinstance(value, str) or len(value) > MAX_RECORD_TEXT:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _window_error(path: str, message: str, record: Any = None) -> dict:
-    """A window entry for a record that cannot be trusted."""
+    """A window entry for a record that cannot be trusted: what can be reported of it."""
     record = record if isinstance(record, dict) else {}
     stem = os.path.basename(path)
     if stem.endswith(".json"):
         stem = stem[: -len(".json")]
 
     def text(key: str, default: Any) -> Any:
-        return record[key] if _text(record.get(key)) and record[key] else default
+        return record[key] if mw.plain_text(record.get(key)) and record[key] else default
 
     sources = record.get("sources")
     return {
         "name": text("name", stem),
         "account": text("account", ""),
-        "sources": [s for s in sources if _text(s)][:64] if isinstance(sources, list) else [],
+        "sources": [s for s in sources if mw.plain_text(s)][:64]
+        if isinstance(sources, list)
+        else [],
         "start": text("start", ""),
         "end": text("end", ""),
         "closed": text("closed", None),
@@ -255,146 +212,52 @@ def _window_error(path: str, message: str, record: Any = None) -> dict:
     }
 
 
-def _is_network(text: str) -> bool:
-    """Whether ``text`` is an IPv4/IPv6 address or network (host bits allowed)."""
-    try:
-        ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def parse_record_logins(value: Any) -> tuple[list[dict], str | None]:
-    """The ``logins`` of a window record (absent: none yet) and what is wrong with them."""
-    if value is None:
-        return [], None
-    if not isinstance(value, list):
-        return [], "logins is not a list"
-    if len(value) > MAX_RECORD_LOGINS:
-        return [], f"logins holds more than {MAX_RECORD_LOGINS} entries"
-    logins = []
-    for index, entry in enumerate(value):
-        if not isinstance(entry, dict):
-            return [], f"logins[{index}] is not an object"
-        for key in ("time", "source", "result", "method"):
-            if not _text(entry.get(key)) or not entry[key]:
-                return [], f"logins[{index}]: missing or empty {key}"
-        if parse_iso_time(entry["time"]) is None:
-            return [], f"logins[{index}]: time is not an ISO 8601 time"
-        if entry["result"] not in LOGIN_RESULTS:
-            return [], f"logins[{index}]: result is not one of {', '.join(LOGIN_RESULTS)}"
-        if not _is_address(entry["source"]):
-            return [], f"logins[{index}]: source is not an IP address"
-        logins.append({key: entry[key] for key in ("time", "source", "result", "method")})
-    return logins, None
-
-
-def _record_problem(record: dict) -> str | None:
-    """What makes a decoded window record untrustworthy, or None."""
-    for key in ("name", "account", "start", "end", "purpose", "approval", "opened"):
-        if not _text(record.get(key)) or not record[key]:
-            return f"missing or empty {key}"
-    sources = record.get("sources")
-    if not isinstance(sources, list) or not sources or not all(_text(s) for s in sources):
-        return "sources is not a list of strings"
-    bad = [s for s in sources if not _is_network(s)]
-    if bad:
-        return f"sources: not an address or network: {bad[0]}"
-    if record.get("auth") not in WINDOW_AUTH:
-        return f"auth is not one of {', '.join(WINDOW_AUTH)}"
-    closed, closed_by = record.get("closed"), record.get("closed_by")
-    if closed is not None and not _text(closed):
-        return "closed is not a string"
-    if closed_by is not None and closed_by not in WINDOW_CLOSED_BY:
-        return f"closed_by is not one of {', '.join(WINDOW_CLOSED_BY)}"
-    if (closed is None) != (closed_by is None):
-        return "closed and closed_by are not both set or both null"
-    start, end = parse_iso_time(record["start"]), parse_iso_time(record["end"])
-    if start is None or end is None:
-        return "start or end is not an ISO 8601 time"
-    if end <= start:
-        return "end is not after start"
-    if closed is not None and parse_iso_time(closed) is None:
-        return "closed is not an ISO 8601 time"
-    if parse_iso_time(record["opened"]) is None:
-        return "opened is not an ISO 8601 time"
-    return None
-
-
 def parse_window(path: str, text: str | None, now: float) -> dict:
-    """One window record, with ``open`` and ``overdue`` judged at ``now``."""
+    """One window record (``maintenance_windows.parse_record``), with ``open`` and
+    ``overdue`` judged at ``now`` (the window's phase)."""
     if text is None:
         return _window_error(path, "unreadable")
-    if len(text) > MAX_RECORD_CHARS:
-        return _window_error(path, f"larger than {MAX_RECORD_CHARS} characters")
     try:
-        record = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        return _window_error(path, f"invalid JSON: {type(exc).__name__}: {exc}"[:MAX_RECORD_TEXT])
-    if not isinstance(record, dict):
-        return _window_error(path, "not a JSON object")
-    problem = _record_problem(record)
-    logins, logins_problem = parse_record_logins(record.get("logins"))
-    if problem or logins_problem:
-        return _window_error(path, problem or logins_problem or "", record)
-    start, end = parse_iso_time(record["start"]), parse_iso_time(record["end"])
-    if start is None or end is None:  # checked by _record_problem
-        return _window_error(path, "start or end is not an ISO 8601 time", record)
-    closed = record.get("closed")
-    active = closed is None
+        record = mw.parse_record(text)
+    except mw.WindowError as exc:
+        return _window_error(path, str(exc), exc.record)
+    phase = mw.phase(record, datetime.fromtimestamp(now, tz=timezone.utc))
     return {
         "name": record["name"],
         "account": record["account"],
         "sources": list(record["sources"]),
         "start": record["start"],
         "end": record["end"],
-        "closed": closed,
+        "closed": record.get("closed"),
         "purpose": record["purpose"],
         "approval": record["approval"],
         "auth": record["auth"],
         "opened": record["opened"],
         "closed_by": record.get("closed_by"),
-        "logins": logins,
-        "open": active and start <= now < end,
-        "overdue": active and now >= end,
+        "logins": [
+            {key: login[key] for key in mw.LOGIN_FIELDS} for login in record.get("logins", [])
+        ],
+        "open": phase == "open",
+        "overdue": phase == "due",
         "error": None,
     }
 
 
-def parse_config(text: str | None, exists: bool) -> tuple[list[str], int | None, str | None]:
-    """(maintenance accounts, ssh_port, error) of the remote_access role's configuration.
+def maintenance_accounts(text: str | None, exists: bool) -> tuple[list[str], str | None]:
+    """(maintenance accounts, error) of the remote_access role's configuration
+    (``maintenance_windows.parse_config``).
 
     An absent file means no maintenance account is declared on the host (not an error); one
     that exists but cannot be read, or is not what the role writes, is an error.
     """
     where = REMOTE_ACCESS_CONFIG
     if text is None:
-        return [], None, (f"{where} could not be read" if exists else None)
-    if len(text) > MAX_RECORD_CHARS:
-        return [], None, f"{where} is larger than {MAX_RECORD_CHARS} characters"
+        return [], (f"{where} could not be read" if exists else None)
     try:
-        config = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        return [], None, f"{where} is not valid JSON: {type(exc).__name__}"
-    if not isinstance(config, dict):
-        return [], None, f"{where} is not a JSON object"
-    accounts = config.get("accounts")
-    if not isinstance(accounts, list) or not all(
-        isinstance(a, str) and _ACCOUNT_RE.fullmatch(a) for a in accounts
-    ):
-        return [], None, f"{where}: accounts is not a list of account names"
-    port = config.get("ssh_port", SSH_PORT)
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        return [], None, f"{where}: ssh_port is not a port number"
-    return sorted(set(accounts)), port, None
+        config = mw.parse_config(text)
+    except mw.WindowError as exc:
+        return [], f"{where}: {exc}"
+    return sorted(set(config.accounts)), None
 
 
 def sshd_error(result: Result) -> str | None:
@@ -473,63 +336,6 @@ def maintenance_denials(
     return denies, "; ".join(errors) if errors else None
 
 
-def _utc_iso(microseconds: Any) -> str | None:
-    """``YYYY-MM-DDTHH:MM:SSZ`` of a journal ``__REALTIME_TIMESTAMP``, or None."""
-    if not isinstance(microseconds, str) or not microseconds.isdigit() or len(microseconds) > 20:
-        return None
-    try:
-        moment = datetime.fromtimestamp(int(microseconds) // 1_000_000, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _message(value: Any) -> str | None:
-    """A journal MESSAGE: a string, or the byte array journalctl prints for one that is not
-    UTF-8."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(
-        isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 256 for b in value
-    ):
-        return bytes(value).decode("utf-8", errors="replace")
-    return None
-
-
-def parse_login(message: str) -> dict | None:
-    """account, source, result and method of an sshd login line, or None for another line."""
-    match = _LOGIN_RE.fullmatch(message.strip())
-    if match is None:
-        return None
-    return {
-        "account": match["account"],
-        "source": match["source"],
-        "result": match["result"].lower(),
-        "method": match["method"],
-    }
-
-
-def parse_journal_logins(output: str, accounts: list[str]) -> list[dict]:
-    """Logins of ``accounts`` from ``journalctl --output=json`` lines, in journal order:
-    account, time (UTC ``...Z``), source, result (accepted | failed) and method."""
-    wanted = set(accounts)
-    logins = []
-    for line in output.splitlines():
-        try:
-            entry = json.loads(line)
-        except (ValueError, RecursionError):
-            continue
-        if not isinstance(entry, dict):
-            continue
-        message = _message(entry.get("MESSAGE"))
-        login = parse_login(message) if message else None
-        time = _utc_iso(entry.get("__REALTIME_TIMESTAMP"))
-        if login is None or time is None or login["account"] not in wanted:
-            continue
-        logins.append({"account": login["account"], "time": time} | login)
-    return logins
-
-
 def parse_units(output: str) -> dict[str, str]:
     """Unit name to its second column: the load state of ``list-units`` lines or the
     unit-file state of ``list-unit-files`` lines (a leading status bullet skipped)."""
@@ -597,9 +403,10 @@ def collect(host: HostReader) -> dict:
     ``maintenance_accounts`` are the accounts of ``/etc/edu_tw_hardening/remote_access.json``
     (none when the file is absent; ``config_error`` when it cannot be read or trusted). For
     them only: ``sshd_denies`` (account -> whether sshd refuses it from
-    ``sshd_probe_address``, an address outside every window; None without sshd;
-    ``sshd_denies_error``) and ``maintenance_logins`` from the journal of the last
-    ``LOGIN_HISTORY_DAYS`` days (``logins_error``). ``remote_control_services`` lists the
+    ``sshd_probe_address``, an address outside every window, on sshd's first port; None
+    without sshd; ``sshd_denies_error``) and ``maintenance_logins`` from the journal of the
+    last ``LOGIN_HISTORY_DAYS`` days (``logins_error``), each as a window record keeps its
+    logins. ``remote_control_services`` lists the
     remote-control units of systemd (``services_error``).
     """
     sshd = host.run(SSHD_ARGV)
@@ -610,10 +417,10 @@ def collect(host: HostReader) -> dict:
     settings = parse_sshd_t(sshd.out) if sshd.rc != 127 and error is None else None
     windows = [parse_window(path, host.read(path), now) for path in host.glob(WINDOWS_GLOB)]
     config_text = host.read(REMOTE_ACCESS_CONFIG)
-    accounts, config_port, config_error = parse_config(
+    accounts, config_error = maintenance_accounts(
         config_text, config_text is not None or host.mtime(REMOTE_ACCESS_CONFIG) is not None
     )
-    port = config_port or (settings["port"][0] if settings and settings["port"] else SSH_PORT)
+    port = settings["port"][0] if settings and settings["port"] else SSH_PORT
     address = probe_address(windows)
     denies, denies_error = maintenance_denials(host, accounts, address, port)
     logins: list[dict] = []
@@ -621,7 +428,7 @@ def collect(host: HostReader) -> dict:
     if accounts:
         journal = host.run(JOURNALCTL_ARGV)
         logins_error = command_failure(JOURNALCTL_ARGV, journal)
-        logins = parse_journal_logins(journal.out, accounts) if logins_error is None else []
+        logins = mw.parse_journal_logins(journal.out, accounts) if logins_error is None else []
     services, services_error = remote_control_services(host)
     return {
         "sshd_present": sshd.rc != 127,
