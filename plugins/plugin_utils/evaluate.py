@@ -155,7 +155,9 @@ def evaluate_host(
     """Every control's verdict for one host, and which roles would remediate its failures."""
     results = [judge_control(c, evidence, inputs, waivers, host, today) for c in controls]
     failing = [c for c, r in zip(controls, results) if r["status"] == "fail"]
-    roles = sorted({c["role"] for c in failing if c["role"] in available_roles})
+    # In the catalogue's order, which is the order roles must run in (the firewall, whose
+    # sets remote_access fills, before remote_access).
+    roles = list(dict.fromkeys(c["role"] for c in failing if c["role"] in available_roles))
     counts = {status: sum(r["status"] == status for r in results) for status in STATUSES}
     return {
         "host": host,

@@ -43,7 +43,16 @@ MARKER = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 # The controls whose roles exist; every other control is only reported.
-ENFORCED = ["MOE-12.9.1", "MOE-12.9.2", "MOE-12.9.3", "MOE-12.9.4", "MOE-12.9.5", "MOE-15"]
+ENFORCED = [
+    "MOE-12.9.1",
+    "MOE-12.9.2",
+    "MOE-12.9.3",
+    "MOE-12.9.4",
+    "MOE-12.9.5",
+    "MOE-15",
+    "MOE-18",
+    "MOE-19",
+]
 
 
 def readme_steps(text: str) -> list[tuple[str, int, str]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.edu_tw.hardening.plugins.module_utils import constants
+from ansible_collections.edu_tw.hardening.plugins.module_utils import constants, maintenance_windows
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLES = ROOT / "roles"
@@ -58,3 +58,23 @@ def test_no_role_keeps_a_copy_of_the_shared_plumbing(role):
     role_vars = ROLES / role / "vars" / "main.yml"
     if role_vars.exists():
         assert f"__{role}_platforms" not in _yaml(role_vars), "the platforms are common's"
+
+
+def test_the_remote_access_role_fills_the_sets_of_the_firewalls_table():
+    assert _yaml(ROLES / "remote_access" / "vars" / "main.yml")["__remote_access_table"] == (
+        constants.FIREWALL_TABLE
+    )
+
+
+def test_the_window_program_is_installed_where_its_units_run_it():
+    assert _yaml(ROLES / "remote_access" / "vars" / "Debian.yml")["__remote_access_program"] == (
+        maintenance_windows.PROGRAM_PATH
+    )
+    assert maintenance_windows.PROGRAM_PATH in maintenance_windows.service_unit()
+
+
+def test_the_window_program_and_the_collector_read_the_same_files():
+    # The program runs alone on the host (standard library only), so it keeps its own copy.
+    assert maintenance_windows.CONFIG_PATH == constants.REMOTE_ACCESS_CONFIG
+    assert maintenance_windows.PROGRAM_PATH.startswith("/usr/local/lib/edu_tw_hardening/")
+    assert f"{constants.STATE_DIR}/windows" == constants.WINDOWS_DIR
