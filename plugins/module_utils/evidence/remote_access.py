@@ -107,6 +107,16 @@ REMOTE_CONTROL_PACKAGES = (
     "chrome-remote-desktop",
 )
 
+# Remote-control software listens on these ports (VNC, RDP, TeamViewer, AnyDesk).
+REMOTE_CONTROL_PORTS = frozenset([*range(5900, 5910), 3389, 5938, 7070])
+
+
+def remote_control_listeners(listening: list[dict]) -> list[dict]:
+    """The sockets (of the sockets evidence) that remote-control software listens on from
+    the network: its ports, not bound to loopback."""
+    return [s for s in listening if s["port"] in REMOTE_CONTROL_PORTS and not s["loopback"]]
+
+
 INSECURE_SERVER_PACKAGES = (
     "telnetd",
     "inetutils-telnetd",

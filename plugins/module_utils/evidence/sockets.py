@@ -22,7 +22,7 @@ AREA = "sockets"
 
 SS_ARGV = ["ss", "-H", "-l", "-n", "-t", "-u", "-p"]
 
-_PROCESS = re.compile(r'users:\(\("((?:[^"\\]|\\.)*)"')
+_PROCESS = re.compile(r'users:\(\("((?:[^"\\]|\\.)*)",pid=([0-9]+)')
 
 # ss prints a Netid column only when several socket kinds are asked for; without it,
 # the state tells the kind.
@@ -63,8 +63,9 @@ def is_loopback(address: str) -> bool:
 def parse_ss(output: str) -> list[dict]:
     """Listening sockets from ss output, one entry per (proto, address, port).
 
-    ``process`` is the first program named in ``users:(("NAME",pid=...))``, or None when
-    ss printed no process (not run as root).
+    ``process`` and ``pid`` are the first program named in ``users:(("NAME",pid=...))``,
+    or None when ss printed no process (not run as root). ``unit`` is filled by
+    :func:`collect` from the process's cgroup.
     """
     found: dict[tuple[str, str, int], dict] = {}
     for line in output.splitlines():
@@ -85,30 +86,49 @@ def parse_ss(output: str) -> list[dict]:
         address, port = local
         process_match = _PROCESS.search(line)
         process = process_match.group(1) if process_match else None
+        pid = int(process_match.group(2)) if process_match else None
         key = (proto, address, port)
         if key in found:
             if found[key]["process"] is None:
-                found[key]["process"] = process
+                found[key].update(process=process, pid=pid)
             continue
         found[key] = {
             "proto": proto,
             "address": address,
             "port": port,
             "process": process,
+            "pid": pid,
+            "unit": None,
             "loopback": is_loopback(address),
         }
     return sorted(found.values(), key=lambda item: (item["proto"], item["port"], item["address"]))
 
 
+def unit_of_cgroup(text: str | None) -> str | None:
+    """The systemd unit (``x.service`` or ``session-3.scope``) a process runs in, from its
+    ``/proc/PID/cgroup`` (the deepest unit named in the unified hierarchy's path)."""
+    for line in (text or "").splitlines():
+        if not line.startswith("0::"):
+            continue
+        units = [part for part in line[3:].split("/") if part.endswith((".service", ".scope"))]
+        return units[-1] if units else None
+    return None
+
+
 def collect(host: HostReader) -> dict:
-    """Listening TCP/UDP sockets of ``host``.
+    """Listening TCP/UDP sockets of ``host``, each with the systemd unit of its process.
 
     When ss is missing or fails, ``listening`` is empty and ``listening_error`` says why:
     an empty list read from nothing must not pass for a host that serves nothing.
     """
     result = host.run(SS_ARGV)
     failure = command_failure(SS_ARGV, result)
-    return {
-        "listening": parse_ss(result.out) if failure is None else [],
-        "listening_error": failure,
-    }
+    listening = parse_ss(result.out) if failure is None else []
+    units: dict[int, str | None] = {}
+    for socket in listening:
+        pid = socket["pid"]
+        if pid is not None:
+            if pid not in units:
+                units[pid] = unit_of_cgroup(host.read(f"/proc/{pid}/cgroup"))
+            socket["unit"] = units[pid]
+    return {"listening": listening, "listening_error": failure}

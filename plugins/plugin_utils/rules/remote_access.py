@@ -12,6 +12,9 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import 
     FIREWALL_TABLE,
     SSH_PORT,
 )
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.remote_access import (
+    remote_control_listeners,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
     parse_iso_time,
 )
@@ -23,8 +26,6 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
     verdict,
 )
 
-# Remote-control software listens on these ports (VNC, RDP, TeamViewer, AnyDesk).
-REMOTE_CONTROL_PORTS = frozenset([*range(5900, 5910), 3389, 5938, 7070])
 WEAK_CIPHER_MARKERS = ("cbc", "arcfour", "3des", "blowfish", "cast128")
 WEAK_MAC_MARKERS = ("md5", "-96", "umac-64")
 
@@ -242,8 +243,7 @@ def remote_control(ev: dict, th: dict, inputs: dict) -> Verdict:
     packages = ra["remote_control_packages"]
     ports = sorted(
         f"{s['port']}/{s['proto']} ({s['process'] or '?'})"
-        for s in ev["sockets"]["listening"]
-        if s["port"] in REMOTE_CONTROL_PORTS and not s["loopback"]
+        for s in remote_control_listeners(ev["sockets"]["listening"])
     )
     reasons = missing(ev, "remote_access", "packages") or [
         f"remote-control software installed: {name}" for name in packages

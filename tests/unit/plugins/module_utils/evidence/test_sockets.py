@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import sockets
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.tests.unit.recorded_host import RecordedHost
@@ -52,6 +53,8 @@ def test_ipv4_wildcard_listener_is_parsed():
         "address": "0.0.0.0",
         "port": 22,
         "process": "sshd",
+        "pid": 623,
+        "unit": None,
         "loopback": False,
     }
 
@@ -141,3 +144,35 @@ def test_failing_ss_lists_nothing_and_says_why():
         "listening": [],
         "listening_error": "ss -H -l -n -t -u -p exited 1: Cannot open netlink socket",
     }
+
+
+def test_each_listener_names_the_systemd_unit_of_its_process():
+    host = RecordedHost(
+        commands={SS: SS_OUTPUT},
+        programs=["ss"],
+        files={
+            "/proc/623/cgroup": "0::/system.slice/ssh.service\n",
+            "/proc/1002/cgroup": "0::/user.slice/user-0.slice/session-3.scope\n",
+        },
+    )
+    entries = sockets.collect(host)["listening"]
+    assert {e["unit"] for e in find(entries, "tcp", 22)} == {"ssh.service"}
+    assert find(entries, "tcp", 8080)[0]["pid"] == 1002
+    assert find(entries, "tcp", 8080)[0]["unit"] == "session-3.scope"
+    assert find(entries, "tcp", 25)[0]["unit"] is None  # its cgroup could not be read
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("0::/system.slice/x11vnc.service\n", "x11vnc.service"),
+        ("0::/system.slice/system-vncserver.slice/vncserver@1.service\n", "vncserver@1.service"),
+        ("0::/user.slice/user-1000.slice/user@1000.service/app.slice/vnc.service\n", "vnc.service"),
+        ("12:pids:/system.slice/cron.service\n0::/init.scope\n", "init.scope"),
+        ("0::/\n", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_unit_is_the_deepest_unit_of_the_unified_cgroup_path(text, unit):
+    assert sockets.unit_of_cgroup(text) == unit
