@@ -68,11 +68,16 @@ class ActionModule(ActionBase):
             if errors:
                 break
             errors += inputs.rule_errors(role, checked[role.role], context)
+        secrets = inputs.secret_values(loaded, raw, checked)
         if errors:
+            errors = [inputs.masked(error, secrets) for error in errors]
             result.update(failed=True, msg="; ".join(errors), errors=errors)
             return result
-        # Reading inputs changes nothing, in check mode too.
+        # Reading inputs changes nothing, in check mode too. A result that holds a secret
+        # (an input with no_log) is shown censored, at every verbosity.
         result.update(changed=False, inputs=checked, context=context)
+        if secrets:
+            result["_ansible_no_log"] = True
         return result
 
     def _declarations(self, loaded: list, task_vars: dict, templar: Any) -> dict:
@@ -91,7 +96,18 @@ class ActionModule(ActionBase):
             raw = self._raw_values(role, task_vars, templar, given)
             problems[role] = raw.pop("__errors__")
             variables.update(raw)
-        return inputs.declarations(variables, loaded, list(task_vars), problems)
+        found = inputs.declarations(variables, loaded, list(task_vars), problems)
+        # A secret (an input with no_log) is masked in the refusals, which reach the audit's
+        # report, and the result that holds it is shown censored.
+        raw = {role.role: variables for role in loaded}
+        secrets = inputs.secret_values(loaded, raw, found["inputs"])
+        found["invalid"] = {
+            role: [inputs.masked(message, secrets) for message in messages]
+            for role, messages in found["invalid"].items()
+        }
+        if secrets:
+            found["_ansible_no_log"] = True
+        return found
 
     def _raw_values(
         self,

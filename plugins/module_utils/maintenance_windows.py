@@ -45,6 +45,10 @@ SYSTEMD_DIR = "/etc/systemd/system"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 SSHD_DROP_IN = "/etc/ssh/sshd_config.d/00-edu_tw_hardening-remote-access.conf"
 KEY_MARK = "edu_tw_hardening-window:"
+# Window keys live here, root's files (the account's own ~/.ssh is never read or written, and
+# never consulted by sshd for a maintenance account); readable by all, since sshd reads a
+# user's keys with the user's rights.
+KEYS_DIR = "/etc/ssh/edu_tw_hardening_authorized_keys"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 RECORD_FIELDS = ("name", "account", "sources", "start", "end", "purpose", "approval", "auth")
 # What a record may hold: the name goes into file and unit names, the account into argv,
@@ -347,18 +351,31 @@ def _address_list(sources: list[str]) -> str:
     return ",".join(f"!{source}" for source in sources) + ",0.0.0.0/0,::/0"
 
 
-def sshd_drop_in(accounts: list[str], open_windows: list[dict[str, Any]]) -> str:
-    """sshd refuses each maintenance account except from the sources of its open windows."""
+def sshd_drop_in(
+    accounts: list[str], open_windows: list[dict[str, Any]], keys_dir: str = KEYS_DIR
+) -> str:
+    """sshd refuses each maintenance account except from the sources of its open windows;
+    reads its keys only from ``keys_dir`` (root's); forwards nothing for it; accepts its
+    password only during a password window."""
     lines = [
         "# Written by edu_tw.hardening (remote_access, MOE-18) from the window records under",
         "# /var/lib/edu_tw_hardening/windows; rewritten when a window opens or closes.",
     ]
     for account in accounts:
-        sources = sorted({s for w in open_windows if w["account"] == account for s in w["sources"]})
+        mine = [w for w in open_windows if w["account"] == account]
+        sources = sorted({s for w in mine for s in w["sources"]})
         if sources:
             lines += [f"Match User {account} Address {_address_list(sources)}", "\tDenyUsers *"]
         else:
             lines += [f"Match User {account}", "\tDenyUsers *"]
+        password = "yes" if any(w["auth"] == "password" for w in mine) else "no"
+        lines += [
+            f"Match User {account}",
+            f"\tAuthorizedKeysFile {keys_dir}/%u",
+            f"\tPasswordAuthentication {password}",
+            "\tDisableForwarding yes",
+            "\tPermitTunnel no",
+        ]
     lines.append("Match all")
     return "\n".join(lines) + "\n"
 
@@ -399,17 +416,30 @@ def service_unit(program: str = PROGRAM_PATH, config: str = CONFIG_PATH) -> str:
 
 
 def key_line(record: dict[str, Any], public_key: str) -> str:
-    """The authorized_keys line of a key window: from its sources, until its end."""
+    """The authorized_keys line of a key window: a shell and nothing else (restrict, pty),
+    from its sources, until its end."""
     end = parse_utc(record["end"])
     return (
-        f'from="{",".join(record["sources"])}",expiry-time="{end:%Y%m%d%H%M%S}Z",'
-        f"no-agent-forwarding,no-X11-forwarding {public_key} {KEY_MARK}{record['name']}"
+        f'restrict,pty,from="{",".join(record["sources"])}",expiry-time="{end:%Y%m%d%H%M%S}Z"'
+        f" {public_key} {KEY_MARK}{record['name']}"
     )
 
 
 def without_key(text: str, name: str) -> str:
     lines = text.splitlines()
     return "".join(f"{line}\n" for line in lines if not line.endswith(f" {KEY_MARK}{name}"))
+
+
+def keys_path(account: str, keys_dir: str = KEYS_DIR) -> str:
+    return os.path.join(keys_dir, account)
+
+
+def write_keys(path: str, text: str) -> None:
+    """Root's keys file of an account, in root's directory (0755, file 0644)."""
+    directory = os.path.dirname(path)
+    os.makedirs(directory, mode=0o755, exist_ok=True)
+    os.chmod(directory, 0o755)
+    _write(path, text, 0o644)
 
 
 # ---------------------------------------------------------------- the host
@@ -437,11 +467,11 @@ class Host:
 
     # accounts ---------------------------------------------------------------
 
-    def shadow(self, account: str) -> list[str]:
+    def shadow(self, account: str) -> list[str] | None:
+        """The account's shadow fields; None when the account does not exist (deleted by
+        hand: nothing of it can log in, and the other windows must still close)."""
         rc, out, _err = self.run(["getent", "shadow", account], ok=(0, 2))
-        if rc == 2:
-            raise WindowError(f"account {account} does not exist")
-        return out.strip().split(":")
+        return None if rc == 2 else out.strip().split(":")
 
     def set_password(self, account: str, password: str) -> None:
         # On stdin, never in argv; chpasswd hashes it the way PAM is configured.
@@ -450,6 +480,8 @@ class Host:
     def lock(self, account: str, rotate: bool) -> None:
         """Locked and expired; ``rotate`` first sets an unknown random password."""
         fields = self.shadow(account)
+        if fields is None:
+            return
         if rotate:
             self.change(
                 f"{account}: password rotated to an unknown value",
@@ -463,13 +495,16 @@ class Host:
 
     def unlock(self, account: str, password: bool) -> None:
         fields = self.shadow(account)
+        if fields is None:
+            return
         if password and fields[1].startswith("!"):
             self.change(f"{account}: unlocked", lambda: self.run(["usermod", "-U", account]))
         if fields[7] != "":
             self.change(f"{account}: not expired", lambda: self.run(["usermod", "-e", "", account]))
 
     def end_sessions(self, account: str) -> None:
-        rc, out, _err = self.run(["pgrep", "-u", account], ok=(0, 1))
+        # pgrep says 2 for a user that does not exist: no process of it can run.
+        rc, out, _err = self.run(["pgrep", "-u", account], ok=(0, 1, 2))
         if rc == 0 and out.strip():
             self.change(f"{account}: sessions ended", lambda: self._kill(account))
 
@@ -642,11 +677,11 @@ def close(host: Host, record: dict[str, Any], now: datetime.datetime, by: str) -
     account = record["account"]
     host.drop_sources(record["sources"])
     host.lock(account, rotate=True)
-    home = os.path.expanduser(f"~{account}")
-    keys_file = os.path.join(home, ".ssh", "authorized_keys")
+    keys_file = keys_path(account)
     keys = _read(keys_file)
     if keys is not None and without_key(keys, record["name"]) != keys:
-        host.write(keys_file, without_key(keys, record["name"]), 0o600, f"{account}: key removed")
+        left = without_key(keys, record["name"])
+        host.change(f"{account}: key removed", lambda: write_keys(keys_file, left))
     host.end_sessions(account)
     closed = dict(record, closed=utc(now), closed_by=by)
     # At most what a record may hold (the first ones), or the program would refuse its own.
@@ -700,13 +735,17 @@ def reconcile(host: Host, now: datetime.datetime, boot: bool = False) -> list[st
                 host.run(["systemctl", "enable", "--now", f"{TIMER_PREFIX}{record['name']}.timer"])
     for record in open_windows:
         host.allow_sources(record["sources"], parse_utc(record["end"]), now)
-    for account in config.accounts:
+    # Every account with a window on record stays covered, declared or no longer declared.
+    accounts = sorted(
+        set(config.accounts) | {r["account"] for r in records if phase(r, now) != "closed"}
+    )
+    for account in accounts:
         mine = [r for r in open_windows if r["account"] == account]
         if mine:
             host.unlock(account, password=any(r["auth"] == "password" for r in mine))
         else:
             host.lock(account, rotate=False)
-    host.sshd(sshd_drop_in(config.accounts, open_windows))
+    host.sshd(sshd_drop_in(accounts, open_windows))
     return host.changes
 
 

@@ -20,9 +20,13 @@ description:
     A window given again with the same values changes nothing and keeps its password.
   - A window named in O(close) is closed now. Every maintenance account without an open
     window is locked, expired and refused by sshd.
-  - Refuses, before changing anything, a maintenance account that is root or a system
-    account (UID below 1000), a window whose record says something else (close it and use
-    a new name), and a closed window's name.
+  - Refuses, before changing anything, a maintenance account that is a system account (UID
+    below 1000) or an existing account it did not create (an administrator's or a user's),
+    a window whose record says something else (close it and use a new name), a closed
+    window's name, and a second window of an account that overlaps an open one.
+  - A key window's key goes to C(/etc/ssh/edu_tw_hardening_authorized_keys/<account>), root's
+    file, the only keys file sshd reads for a maintenance account; the account's home is
+    never read or written.
   - Use it with C(no_log) on the task, since RV(credentials) holds the passwords.
 version_added: 0.2.0
 author:
@@ -41,6 +45,13 @@ options:
     type: list
     elements: dict
     default: []
+  password_delivered:
+    description:
+      - Whether the caller delivers RV(credentials) to the operator (the remote_access role
+        writes them vault-encrypted on the controller). When false, a new window without a
+        public key is refused, since its password would reach nobody.
+    type: bool
+    default: true
   close:
     description: Names of windows to close now.
     type: list
@@ -124,6 +135,8 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils import maintenanc
 
 # Accounts below this UID are the system's own.
 UID_MIN = 1000
+# The comment of the accounts this module creates; it manages no other account.
+ACCOUNT_COMMENT = "remote maintenance (edu_tw.hardening)"
 
 
 def _refusals(module: AnsibleModule, records: dict[str, dict]) -> list[str]:
@@ -132,17 +145,31 @@ def _refusals(module: AnsibleModule, records: dict[str, dict]) -> list[str]:
     errors = []
     for account in params["accounts"]:
         try:
-            uid = pwd.getpwnam(account).pw_uid
+            entry = pwd.getpwnam(account)
         except KeyError:
-            continue
-        if uid < UID_MIN:
+            continue  # created by this module, as a maintenance account
+        if entry.pw_uid < UID_MIN:
             errors.append(
-                f"accounts: {account} is a system account (UID {uid}); remote maintenance "
-                "uses an account of its own"
+                f"accounts: {account} is a system account (UID {entry.pw_uid}); remote "
+                "maintenance uses an account of its own"
+            )
+        # The full name only: a user may change the other fields of the comment (chfn).
+        elif entry.pw_gecos.split(",")[0] != ACCOUNT_COMMENT:
+            errors.append(
+                f"accounts: {account} exists and is not a maintenance account this collection "
+                f"created (its comment is {entry.pw_gecos!r}, not {ACCOUNT_COMMENT!r}): an "
+                "administrator's or a user's account is never handed to a vendor; declare a "
+                "new name"
             )
     for window in params["windows"]:
         record = records.get(window["name"])
         if record is None:
+            if not window.get("public_key") and not params["password_delivered"]:
+                errors.append(
+                    f"windows: {window['name']} would get a fresh password that reaches "
+                    "nobody: give remote_access_vault_password (the password is written "
+                    "vault-encrypted on the controller) or a public_key"
+                )
             continue
         if record.get("closed"):
             errors.append(
@@ -203,13 +230,13 @@ def _open(module: AnsibleModule, host: mw.Host, window: dict, now) -> str | None
     path = mw.record_path(host.config, window["name"])
     host.write(path, mw.record_text(record), 0o600, f"window {window['name']} recorded")
     if window.get("public_key"):
-        home = pwd.getpwnam(account).pw_dir if not module.check_mode else f"/home/{account}"
-        keys_file = os.path.join(home, ".ssh", "authorized_keys")
+        keys_file = mw.keys_path(account)
         old = mw._read(keys_file) or ""  # pylint: disable=protected-access
-        line = mw.key_line(record, window["public_key"])
+        text = old + ("\n" if old and not old.endswith("\n") else "")
+        text += mw.key_line(record, window["public_key"]) + "\n"
         host.change(
             f"{account}: key of {window['name']} installed",
-            lambda: _add_key(keys_file, old, line, account),
+            lambda: mw.write_keys(keys_file, text),
         )
         return None
     password = mw.new_password()
@@ -220,21 +247,13 @@ def _open(module: AnsibleModule, host: mw.Host, window: dict, now) -> str | None
     return None if module.check_mode else password
 
 
-def _add_key(keys_file: str, old: str, line: str, account: str) -> None:
-    entry = pwd.getpwnam(account)
-    os.makedirs(os.path.dirname(keys_file), mode=0o700, exist_ok=True)
-    os.chown(os.path.dirname(keys_file), entry.pw_uid, entry.pw_gid)
-    text = old + ("" if old.endswith("\n") or not old else "\n") + line + "\n"
-    mw._write(keys_file, text, 0o600)  # pylint: disable=protected-access
-    os.chown(keys_file, entry.pw_uid, entry.pw_gid)
-
-
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "accounts": {"type": "list", "elements": "str", "required": True},
             "windows": {"type": "list", "elements": "dict", "default": []},
             "close": {"type": "list", "elements": "str", "default": []},
+            "password_delivered": {"type": "bool", "default": True},
             "table": {"type": "str", "default": constants.FIREWALL_TABLE},
             "windows_dir": {"type": "path", "default": constants.WINDOWS_DIR},
         },
@@ -304,8 +323,9 @@ def _missing(account: str) -> bool:
 
 
 def _create(host: mw.Host, account: str) -> None:
-    comment = "remote maintenance (edu_tw.hardening)"
-    host.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", comment, account])
+    host.run(
+        ["useradd", "--create-home", "--shell", "/bin/bash", "--comment", ACCOUNT_COMMENT, account]
+    )
 
 
 def _runner(module: AnsibleModule):

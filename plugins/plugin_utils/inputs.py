@@ -165,7 +165,14 @@ def _time(value: str) -> str:
             f"{value!r} has no UTC offset: say which time zone it is in (+08:00 for Taiwan, "
             "or Z for UTC)"
         )
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        moment = moment.astimezone(datetime.timezone.utc)
+    except OverflowError:
+        moment = None
+    # strftime writes year 999 as "999", which parse_time and the host's records refuse.
+    if moment is None or not 1000 <= moment.year <= 9999:
+        raise Invalid(f"{value!r} is not a time of the years 1000 to 9999 (in UTC)")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(value: str) -> datetime.datetime:
@@ -191,7 +198,8 @@ FORMATS: dict[str, Format] = {
         "(at most 63 characters)",
     ),
     "account": _pattern(
-        r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?",
+        # Not digits only: pgrep, pkill and loginctl read "1000" as a UID, not a name.
+        r"(?![0-9]+\Z)[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?",
         "an account name (letters, digits, '.', '_', '-', at most 32 characters)",
     ),
     "word": Format("one word: no spaces, none of # , ; [ ] { } \" ' \\", _word),
@@ -610,6 +618,42 @@ def check_inputs(
     return Checked(values, checker.errors)
 
 
+def secret_values(
+    roles: list[RoleInputs], raw: Mapping[str, Mapping[str, Any]], checked: Mapping[str, Mapping]
+) -> list[str]:
+    """The non-empty values, as given and as checked, of the inputs whose spec says no_log."""
+    found = set()
+    for role in roles:
+        for name, option in role.options.items():
+            if not option.get("no_log"):
+                continue
+            for value in (
+                raw.get(role.role, {}).get(name),
+                checked.get(role.role, {}).get(_short(role.role, name)),
+            ):
+                found.update(_strings(value))
+    return sorted(found, key=len, reverse=True)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every non-empty string in a value (a secret given as a list, or as the values of a
+    mapping, too)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, Mapping):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def masked(message: str, secrets: Iterable[str]) -> str:
+    """``message`` with every secret, and its repr, replaced by ********."""
+    for secret in secrets:
+        message = message.replace(repr(secret), "'********'").replace(secret, "********")
+    return message
+
+
 def unchecked_roles() -> list[str]:
     """The roles of the control catalogue that have no argument spec yet (not written yet):
     the audit reads their declarations as given."""
@@ -803,8 +847,20 @@ def remote_access_windows(values: dict, context: dict) -> list[str]:
     ]
     longest = values["max_window_minutes"]
     widest = {4: values["min_prefix_v4"], 6: values["min_prefix_v6"]}
+    names: dict[str, str] = {}
     for index, window in enumerate(values["windows"]):
         where = f"remote_access_windows[{index}] ({window['name']})"
+        # Record, timer and vault file names: one window per name on any file system.
+        other = names.setdefault(window["name"].lower(), window["name"])
+        if other != window["name"]:
+            errors.append(
+                f"{where}.name: {window['name']!r} differs from {other!r} in case only; "
+                "give each window a name of its own"
+            )
+        if not window["sources"]:
+            # The host-side program refuses a record without sources, and with it every
+            # record: no window would close at its end any more.
+            errors.append(f"{where}.sources: is empty; list the maintainer's own addresses")
         if window["account"] not in values["maintenance_accounts"]:
             errors.append(
                 f"{where}.account: {window['account']!r} is not one of "

@@ -159,14 +159,22 @@ class Env:
         self.sshd_config.write_text("Include /etc/ssh/sshd_config.d/*.conf\n")
         self.drop_in = tmp_path / "ssh" / "sshd_config.d" / "00-edu_tw_hardening-remote-access.conf"
         self.home = tmp_path / "home"
+        self.keys_dir = tmp_path / "ssh" / "edu_tw_hardening_authorized_keys"
         monkeypatch.setattr(mw, "SSHD_CONFIG", str(self.sshd_config))
         monkeypatch.setattr(mw, "SSHD_DROP_IN", str(self.drop_in))
         monkeypatch.setattr(mw, "SYSTEMD_DIR", str(self.systemd))
         monkeypatch.setattr(mw, "LOCK_PATH", str(tmp_path / "run" / "windows.lock"))
         lock = mw.exclusive
         monkeypatch.setattr(mw, "exclusive", lambda: lock(str(tmp_path / "run" / "windows.lock")))
+        # The homes, were anything to look for one (nothing of a window may be there).
         monkeypatch.setattr(
             mw.os.path, "expanduser", lambda path: str(self.home / path.removeprefix("~"))
+        )
+        keys_path = mw.keys_path
+        monkeypatch.setattr(
+            mw,
+            "keys_path",
+            lambda account, keys_dir=str(self.keys_dir): keys_path(account, keys_dir),
         )
         self.config = mw.Config(["vendor1", "vendor2"], str(self.windows), TABLE)
         self.fake = FakeRun()
@@ -677,6 +685,17 @@ def test_host_logins_of_an_unreadable_journal_are_none(env):
 # ---------------------------------------------------------------- rendered files
 
 
+def limits(account: str, password: str = "no", keys_dir: str = mw.KEYS_DIR) -> list[str]:
+    """The drop-in's second block of an account: root's keys only, no forwarding."""
+    return [
+        f"Match User {account}",
+        f"\tAuthorizedKeysFile {keys_dir}/%u",
+        f"\tPasswordAuthentication {password}",
+        "\tDisableForwarding yes",
+        "\tPermitTunnel no",
+    ]
+
+
 def test_sshd_drop_in_denies_each_account_except_from_its_open_windows():
     other = record("w2", sources=["10.88.0.77", "2001:db8::/64"])
     text = mw.sshd_drop_in(["vendor1", "vendor2"], [record(), other])
@@ -684,16 +703,56 @@ def test_sshd_drop_in_denies_each_account_except_from_its_open_windows():
     assert lines == [
         "Match User vendor1 Address !10.0.1.0/24,!10.88.0.77,!2001:db8::/64,0.0.0.0/0,::/0",
         "\tDenyUsers *",
+        *limits("vendor1", password="yes"),
         "Match User vendor2",
         "\tDenyUsers *",
+        *limits("vendor2"),
         "Match all",
     ]
 
 
 def test_sshd_drop_in_without_open_windows_denies_every_maintenance_account():
     text = mw.sshd_drop_in(["vendor1"], [])
-    assert text.splitlines()[-3:] == ["Match User vendor1", "\tDenyUsers *", "Match all"]
+    assert text.splitlines()[-8:] == [
+        "Match User vendor1",
+        "\tDenyUsers *",
+        *limits("vendor1"),
+        "Match all",
+    ]
     assert mw.sshd_drop_in([], []).splitlines()[-1] == "Match all"
+
+
+@pytest.mark.parametrize(
+    ("windows", "vendor1", "vendor2"),
+    [
+        ([], "no", "no"),
+        ([record()], "yes", "no"),
+        ([record(auth="key")], "no", "no"),
+        ([record(auth="key"), record("w2", auth="password")], "yes", "no"),
+        ([record(account="vendor2")], "no", "yes"),
+    ],
+    ids=["none", "password", "key", "key-and-password", "other-account"],
+)
+def test_sshd_drop_in_accepts_a_password_only_during_a_password_window(windows, vendor1, vendor2):
+    """PasswordAuthentication yes for an account with an open password window, no for a
+    key window or none (a password left behind is refused by sshd too)."""
+    text = mw.sshd_drop_in(["vendor1", "vendor2"], windows)
+    blocks = text.split("Match User ")
+    assert f"\tPasswordAuthentication {vendor1}\n" in blocks[2], text
+    assert f"\tPasswordAuthentication {vendor2}\n" in blocks[4], text
+    assert text.count("PasswordAuthentication") == 2
+
+
+def test_sshd_drop_in_reads_keys_from_roots_directory_and_forwards_nothing():
+    """Every account's own block: its keys from root's file only (never ~/.ssh), no TCP,
+    agent, X11 or stream forwarding, no tun device; with and without an open window."""
+    text = mw.sshd_drop_in(["vendor1", "vendor2"], [record()], keys_dir="/k")
+    lines = text.splitlines()
+    for account, password in (("vendor1", "yes"), ("vendor2", "no")):
+        start = [i for i, line in enumerate(lines) if line == f"Match User {account}"][-1]
+        assert lines[start : start + 5] == limits(account, password, keys_dir="/k"), text
+    assert "authorized_keys" not in text.replace("edu_tw_hardening_authorized_keys", "")
+    assert f"AuthorizedKeysFile {mw.KEYS_DIR}/%u" in mw.sshd_drop_in(["vendor1"], [])
 
 
 def test_timer_unit_fires_at_start_and_end_in_utc_and_after_a_missed_run():
@@ -717,12 +776,37 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ2ZW5kb3Ita2V5LWZvci10ZXN0cy1vbmx5 
 
 
 def test_key_line_limits_the_key_to_the_sources_until_the_end():
+    """restrict (no forwarding of any kind, no tunnel, no user rc) and pty: a shell."""
     line = mw.key_line(record(), KEY)
     assert line == (
-        'from="10.88.0.77,10.0.1.0/24",expiry-time="20261129030000Z",'
-        f"no-agent-forwarding,no-X11-forwarding {KEY} edu_tw_hardening-window:w1"
+        'restrict,pty,from="10.88.0.77,10.0.1.0/24",expiry-time="20261129030000Z"'
+        f" {KEY} edu_tw_hardening-window:w1"
     )
     assert "\n" not in line
+
+
+def test_keys_path_is_the_accounts_file_in_roots_directory():
+    assert mw.keys_path("vendor1") == f"{mw.KEYS_DIR}/vendor1"
+    assert mw.keys_path("vendor1", "/k") == "/k/vendor1"
+    assert mw.KEYS_DIR.startswith("/etc/ssh/")
+
+
+def test_write_keys_makes_roots_directory_0755_and_the_file_0644(tmp_path):
+    """sshd reads a user's keys with the user's rights: readable by all, writable by root
+    (the owner) only; a directory made 0700 before is opened up to 0755."""
+    directory = tmp_path / "keys"
+    path = directory / "vendor1"
+    mw.write_keys(str(path), "one\n")
+    assert path.read_text() == "one\n"
+    assert directory.stat().st_mode & 0o7777 == 0o755
+    assert path.stat().st_mode & 0o7777 == 0o644
+    directory.chmod(0o700)
+    path.chmod(0o666)
+    mw.write_keys(str(path), "two\n")
+    assert path.read_text() == "two\n"
+    assert directory.stat().st_mode & 0o7777 == 0o755
+    assert path.stat().st_mode & 0o7777 == 0o644
+    assert [p.name for p in directory.iterdir()] == ["vendor1"], "no temporary file left"
 
 
 def test_without_key_removes_that_windows_line_only():
@@ -859,12 +943,31 @@ def test_a_window_found_due_at_boot_is_closed_by_boot(env):
 def test_closing_a_key_window_removes_its_key_line_only(env):
     env.add(record(auth="key"))
     open_state(env)
-    keys = env.home / "vendor1" / ".ssh" / "authorized_keys"
-    keys.parent.mkdir(parents=True)
-    keys.write_text(f"ssh-rsa AAAAB3Nza own@desk\n{mw.key_line(record(), KEY)}\n")
+    keys = env.keys_dir / "vendor1"
+    other = mw.key_line(record("w9"), KEY)
+    mw.write_keys(str(keys), f"{other}\n{mw.key_line(record(), KEY)}\n")
     changes = mw.reconcile(env.host(), NOW.replace(hour=4))
-    assert keys.read_text() == "ssh-rsa AAAAB3Nza own@desk\n"
+    assert keys.read_text() == f"{other}\n"
+    assert keys.stat().st_mode & 0o7777 == 0o644
     assert "vendor1: key removed" in changes
+    assert env.read()["closed_by"] == "end"
+
+
+def test_closing_a_key_window_never_reads_or_writes_the_accounts_home(env):
+    """The key is in root's file; a ~/.ssh/authorized_keys the account wrote (the same
+    line, or anything) is not sshd's for a maintenance account and is left alone."""
+    env.add(record(auth="key"))
+    open_state(env)
+    home_keys = env.home / "vendor1" / ".ssh" / "authorized_keys"
+    home_keys.parent.mkdir(parents=True)
+    text = f"{mw.key_line(record(), KEY)}\n"
+    home_keys.write_text(text)
+    home_keys.chmod(0o600)
+    changes = mw.reconcile(env.host(), NOW.replace(hour=4))
+    assert home_keys.read_text() == text
+    assert home_keys.stat().st_mode & 0o7777 == 0o600
+    assert "vendor1: key removed" not in changes
+    assert not env.keys_dir.exists(), "no keys file made for a window without one"
     assert env.read()["closed_by"] == "end"
 
 
@@ -903,11 +1006,13 @@ def test_an_open_password_window_admits_its_sources_until_its_end(env):
     assert ["usermod", "-U", "vendor1"] in argvs
     assert env.fake.shadow["vendor1"][1] == HASH and env.fake.shadow["vendor1"][7] == ""
     assert env.fake.shadow["vendor2"][1] == f"!{HASH}", "the other account stays locked"
-    assert env.drop_in.read_text().splitlines()[-5:] == [
+    assert env.drop_in.read_text().splitlines()[-15:] == [
         "Match User vendor1 Address !10.0.1.0/24,!10.88.0.77,!2001:db8::5,0.0.0.0/0,::/0",
         "\tDenyUsers *",
+        *limits("vendor1", password="yes"),
         "Match User vendor2",
         "\tDenyUsers *",
+        *limits("vendor2"),
         "Match all",
     ]
     assert env.timer().read_text() == mw.timer_unit(record())
@@ -924,6 +1029,43 @@ def test_an_open_key_window_only_unexpires_the_locked_account(env):
     assert env.fake.shadow["vendor1"][1] == f"!{HASH}"
     assert env.fake.shadow["vendor1"][7] == ""
     assert "Match User vendor1 Address !10.0.1.0/24,!10.88.0.77," in env.drop_in.read_text()
+
+
+@pytest.mark.parametrize(
+    ("fields", "drop_in"),
+    [
+        ({}, "Match User vendor1 Address !10.0.1.0/24,!10.88.0.77,0.0.0.0/0,::/0\n\tDenyUsers *\n"),
+        (
+            {"start": "2026-11-29T05:00:00Z", "end": "2026-11-29T06:00:00Z"},
+            "Match User vendor1\n\tDenyUsers *\n",
+        ),
+    ],
+    ids=["open", "pending"],
+)
+def test_an_account_no_longer_declared_stays_covered_while_it_has_a_window(env, fields, drop_in):
+    """vendor1 dropped from the configuration with a window on record: its Match blocks
+    stay (from the window's sources only, or none while pending), and it is kept locked
+    outside its window."""
+    env.config = env.config._replace(accounts=["vendor2"])
+    env.add(record(**fields))
+    env.fake.shadow["vendor1"][1] = HASH  # left usable by hand
+    env.fake.shadow["vendor1"][7] = ""
+    mw.reconcile(env.host(), NOW)
+    text = env.drop_in.read_text()
+    assert drop_in in text, text
+    assert "\n".join(limits("vendor1", "yes" if not fields else "no")) in text, text
+    assert text.index("Match User vendor1") < text.index("Match User vendor2"), "sorted"
+    expected = (HASH, "") if not fields else (f"!{HASH}", "1")
+    assert (env.fake.shadow["vendor1"][1], env.fake.shadow["vendor1"][7]) == expected
+
+
+def test_an_account_no_longer_declared_without_a_window_left_is_forgotten(env):
+    env.config = env.config._replace(accounts=["vendor2"])
+    past = {"start": "2026-11-28T01:00:00Z", "end": "2026-11-28T03:00:00Z"}
+    env.add(record("w0", closed="2026-11-28T03:00:00Z", closed_by="end", **past))
+    mw.reconcile(env.host(), NOW)
+    assert "vendor1" not in env.drop_in.read_text()
+    assert ["getent", "shadow", "vendor1"] not in env.fake.argvs()
 
 
 def test_a_firewall_element_already_there_is_left_to_its_timeout(env):
@@ -1054,10 +1196,14 @@ def test_read_records_skips_other_files_and_a_missing_directory(env):
     assert mw.read_records(env.config._replace(windows_dir=str(env.tmp / "none"))) == []
 
 
-def test_a_window_of_an_account_that_does_not_exist_is_an_error(env):
-    env.add(record(account="vendor9"))
-    with pytest.raises(mw.WindowError, match="vendor9 does not exist"):
-        mw.reconcile(env.host(), NOW.replace(hour=4))
+def test_a_window_of_an_account_deleted_by_hand_still_closes_with_the_others(env):
+    # Nothing of a deleted account can log in; its window and the others close all the same.
+    env.add(record(name="gone", account="vendor9"))
+    env.add(record(name="w2"))
+    mw.reconcile(env.host(), NOW.replace(hour=4))
+    assert env.read("gone")["closed_by"] == "end"
+    assert env.read("w2")["closed_by"] == "end"
+    assert not [a for a in env.fake.argvs() if "vendor9" in a and a[0] in ("usermod", "chpasswd")]
 
 
 def test_a_failing_command_is_an_error_that_says_which(env):
