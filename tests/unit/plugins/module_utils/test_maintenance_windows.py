@@ -167,8 +167,16 @@ class Env:
         lock = mw.exclusive
         monkeypatch.setattr(mw, "exclusive", lambda: lock(str(tmp_path / "run" / "windows.lock")))
         # The homes, were anything to look for one (nothing of a window may be there).
+        real = mw.os.path.expanduser
         monkeypatch.setattr(
-            mw.os.path, "expanduser", lambda path: str(self.home / path.removeprefix("~"))
+            mw.os.path,
+            "expanduser",
+            # Only "~user" paths: the rest of the process (Ansible's own config) is untouched.
+            lambda path: (
+                str(self.home / path[1:])
+                if isinstance(path, str) and path[:1] == "~"
+                else real(path)
+            ),
         )
         keys_path = mw.keys_path
         monkeypatch.setattr(

@@ -220,7 +220,15 @@ def host_paths(tmp_path, monkeypatch):
     monkeypatch.setattr(mw, "SYSTEMD_DIR", str(tmp_path / "systemd"))
     monkeypatch.setattr(mw, "CONFIG_PATH", str(tmp_path / "remote_access.json"))
     home = tmp_path / "home"
-    monkeypatch.setattr(mw.os.path, "expanduser", lambda path: str(home / path.removeprefix("~")))
+    real = mw.os.path.expanduser
+    monkeypatch.setattr(
+        mw.os.path,
+        "expanduser",
+        # Only "~user" paths: the rest of the process (Ansible's own config) is untouched.
+        lambda path: (
+            str(home / path[1:]) if isinstance(path, str) and path[:1] == "~" else real(path)
+        ),
+    )
     keys_path = mw.keys_path
     keys_dir = str(tmp_path / "ssh" / "keys")
     monkeypatch.setattr(mw, "keys_path", lambda account, where=keys_dir: keys_path(account, where))
