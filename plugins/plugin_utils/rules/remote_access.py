@@ -28,6 +28,17 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
 
 WEAK_CIPHER_MARKERS = ("cbc", "arcfour", "3des", "blowfish", "cast128")
 WEAK_MAC_MARKERS = ("md5", "-96", "umac-64")
+# Key exchanges on SHA-1 or a 1024-bit group (RFC 9142 deprecates them).
+WEAK_KEX = frozenset(
+    {
+        "diffie-hellman-group1-sha1",
+        "diffie-hellman-group14-sha1",
+        "diffie-hellman-group-exchange-sha1",
+        "gss-group1-sha1-",
+        "gss-group14-sha1-",
+        "gss-gex-sha1-",
+    }
+)
 
 # The named sets of the collection's table that may let SSH in (firewall role's template).
 SSH_SOURCE_SETS = frozenset(
@@ -307,6 +318,7 @@ def encrypted_transport(ev: dict, th: dict, inputs: dict) -> Verdict:
     elif sshd:
         weak = [c for c in sshd["ciphers"] if any(m in c for m in WEAK_CIPHER_MARKERS)]
         weak += [m for m in sshd["macs"] if any(w in m for w in WEAK_MAC_MARKERS)]
+        weak += [k for k in sshd["kexalgorithms"] if k in WEAK_KEX]
         reasons += [f"sshd offers weak algorithm {name}" for name in weak]
     return verdict(
         reasons, {"insecure_servers": ra["insecure_servers"], "weak_ssh_algorithms": weak}

@@ -789,3 +789,19 @@ def test_rule_that_raises_leaves_the_other_controls_judged(fresh):
 def test_evidence_of_the_wrong_shape_fails_without_raising(fresh):
     fresh["system"]["filesystems"] = "full"
     assert reasons_of("MOE-23..28", fresh)[0].startswith("evidence missing or malformed: TypeError")
+
+
+def test_sha1_key_exchanges_fail_encrypted_transport(fresh):
+    sshd = fresh["remote_access"]["sshd"]
+    sshd["macs"] = ["hmac-sha2-256-etm@openssh.com"]
+    sshd["kexalgorithms"] = ["curve25519-sha256", "diffie-hellman-group14-sha1"]
+    assert reasons_of("MOE-42.2.3", fresh) == [
+        "sshd offers weak algorithm diffie-hellman-group14-sha1"
+    ]
+
+
+def test_current_key_exchanges_pass_encrypted_transport(fresh):
+    sshd = fresh["remote_access"]["sshd"]
+    sshd["macs"] = ["hmac-sha2-256-etm@openssh.com"]
+    sshd["kexalgorithms"] = ["sntrup761x25519-sha512@openssh.com", "diffie-hellman-group14-sha256"]
+    assert verdict("MOE-42.2.3", fresh)["status"] == "pass"
