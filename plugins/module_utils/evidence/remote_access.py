@@ -51,23 +51,6 @@ JOURNALCTL_ARGV = mw.journal_argv(since=f"-{LOGIN_HISTORY_DAYS}d")
 PROBE_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
 PROBE_LOCAL_ADDRESS = "127.0.0.1"
 
-SYSTEMCTL_UNITS_ARGV = [
-    "systemctl",
-    "list-units",
-    "--all",
-    "--type=service",
-    "--plain",
-    "--no-legend",
-    "--no-pager",
-]
-SYSTEMCTL_FILES_ARGV = [
-    "systemctl",
-    "list-unit-files",
-    "--type=service",
-    "--plain",
-    "--no-legend",
-    "--no-pager",
-]
 # systemd services of remote-control software (patterns on the unit name).
 REMOTE_CONTROL_UNITS = (
     "x11vnc*.service",
@@ -85,6 +68,27 @@ REMOTE_CONTROL_UNITS = (
     "chrome-remote-desktop*.service",
     "vino-server.service",
 )
+# Asked for those units only: listing every unit file costs systemctl about 0.3 s of CPU
+# per host (it computes each one's enablement), the patterns about 6 ms.
+SYSTEMCTL_UNITS_ARGV = [
+    "systemctl",
+    "list-units",
+    "--all",
+    "--type=service",
+    "--plain",
+    "--no-legend",
+    "--no-pager",
+    *REMOTE_CONTROL_UNITS,
+]
+SYSTEMCTL_FILES_ARGV = [
+    "systemctl",
+    "list-unit-files",
+    "--type=service",
+    "--plain",
+    "--no-legend",
+    "--no-pager",
+    *REMOTE_CONTROL_UNITS,
+]
 # The status marks systemctl may print before a unit's name (failed, inactive, ...).
 _BULLETS = ("*", "\u25cf", "\u25cb", "\u00d7")
 # list-unit-files states of a unit that starts at boot.
