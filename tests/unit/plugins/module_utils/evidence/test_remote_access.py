@@ -787,6 +787,13 @@ def test_no_remote_control_unit_gives_an_empty_list():
     assert (evidence["remote_control_services"], evidence["services_error"]) == ([], None)
 
 
+def test_no_matching_unit_file_is_an_empty_list_not_an_error():
+    # systemctl list-unit-files exits 1, silently, when no unit file matches its patterns
+    # (the usual case: no remote-control software): recorded on Debian 12.
+    evidence = services("", Result(1, "", ""))
+    assert (evidence["remote_control_services"], evidence["services_error"]) == ([], None)
+
+
 def test_failing_systemctl_is_an_error_not_an_empty_list():
     evidence = services(files=Result(1, "", "Failed to connect to bus: No such file or directory"))
     assert evidence["remote_control_services"] == []
