@@ -528,27 +528,35 @@ class Host:
                 elements.add(str(value))
         return elements
 
+    def _elements(self, sources: list[str]) -> list[tuple[str, str, bool]]:
+        """(source, set, present) for each source once, each set listed once."""
+        listed: dict[int, set[str]] = {}
+        found = []
+        for source in dict.fromkeys(sources):
+            family = 6 if ":" in source else 4
+            if family not in listed:
+                listed[family] = self.set_elements(family)
+            found.append(
+                (source, f"remote_maintenance_v{family}", _plain(source) in listed[family])
+            )
+        return found
+
     def allow_sources(self, sources: list[str], end: datetime.datetime, now) -> None:
         seconds = max(int((end - now).total_seconds()), 1)
-        for source in sources:
-            family = 6 if ":" in source else 4
-            if _plain(source) in self.set_elements(family):
+        for source, name, present in self._elements(sources):
+            if present:
                 continue
             argv = [
                 "nft", "add", "element", *self.config.table.split(),
-                f"remote_maintenance_v{family}", f"{{ {source} timeout {seconds}s }}",
+                name, f"{{ {source} timeout {seconds}s }}",
             ]  # fmt: skip
             self.change(f"firewall: {source} admitted for {seconds}s", lambda a=argv: self.run(a))
 
     def drop_sources(self, sources: list[str]) -> None:
-        for source in sources:
-            family = 6 if ":" in source else 4
-            if _plain(source) not in self.set_elements(family):
+        for source, name, present in self._elements(sources):
+            if not present:
                 continue
-            argv = [
-                "nft", "delete", "element", *self.config.table.split(),
-                f"remote_maintenance_v{family}", f"{{ {source} }}",
-            ]  # fmt: skip
+            argv = ["nft", "delete", "element", *self.config.table.split(), name, f"{{ {source} }}"]
             self.change(f"firewall: {source} removed", lambda a=argv: self.run(a))
 
     # files ------------------------------------------------------------------
