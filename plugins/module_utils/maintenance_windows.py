@@ -14,7 +14,8 @@ the host is made to match the records of all windows at a moment (:func:`reconci
 
 - pending (before its start), closed: the account locked, expired, refused by sshd;
 - open: the account usable from the window's sources only (sshd drop-in, firewall set
-  elements with a timeout up to the end), a timer for the end;
+  elements with a timeout up to the end), a timer for the end; an emergency window
+  (``remote_control_port``, MOE-19) also lets its sources reach that TCP port;
 - due (its end passed, not closed yet): closed now: password rotated to an unknown value,
   locked, expired, sessions ended, key removed, firewall elements deleted, the record
   completed with the close time and the logins seen during the window.
@@ -50,7 +51,17 @@ KEY_MARK = "edu_tw_hardening-window:"
 # user's keys with the user's rights.
 KEYS_DIR = "/etc/ssh/edu_tw_hardening_authorized_keys"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-RECORD_FIELDS = ("name", "account", "sources", "start", "end", "purpose", "approval", "auth")
+RECORD_FIELDS = (
+    "name",
+    "account",
+    "sources",
+    "start",
+    "end",
+    "purpose",
+    "approval",
+    "auth",
+    "remote_control_port",
+)
 # What a record may hold: the name goes into file and unit names, the account into argv,
 # the sources into nft commands and the sshd configuration.
 RECORD_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
@@ -58,6 +69,12 @@ RECORD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 RECORD_ACCOUNT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?")
 RECORD_AUTH = ("password", "key")
 RECORD_CLOSED_BY = ("end", "early", "boot")
+# The TCP port an emergency remote-control window opens (MOE-19): never a system service's.
+REMOTE_CONTROL_PORT_MIN = 1024
+REMOTE_CONTROL_PORT_MAX = 65535
+# The firewall role's sets of the collection's table: sources, and source . port pairs.
+SSH_SETS = "remote_maintenance_v"
+REMOTE_CONTROL_SETS = "remote_control_v"
 # Longest text of a free-text field, most logins and most characters a record (or the
 # configuration) may hold: a bigger one is not what the role wrote.
 RECORD_TEXT_MAX = 1000
@@ -200,6 +217,15 @@ def _record_problem(record: dict[str, Any]) -> str | None:
             return problem
     if parse_utc(record["end"]) <= parse_utc(record["start"]):
         return "end is not after start"
+    port = record.get("remote_control_port")
+    if port is not None and not (
+        type(port) is int  # pylint: disable=unidiomatic-typecheck  # never a bool
+        and REMOTE_CONTROL_PORT_MIN <= port <= REMOTE_CONTROL_PORT_MAX
+    ):
+        return (
+            f"remote_control_port is not a port from {REMOTE_CONTROL_PORT_MIN}"
+            f" to {REMOTE_CONTROL_PORT_MAX}"
+        )
     closed, closed_by = record.get("closed"), record.get("closed_by")
     if closed is not None:
         if not isinstance(closed, str):
@@ -515,49 +541,58 @@ class Host:
 
     # firewall ---------------------------------------------------------------
 
-    def set_elements(self, family: int) -> set[str]:
-        name = f"remote_maintenance_v{family}"
+    def set_elements(self, name: str) -> set[str]:
+        """The elements of one of the table's sets, as nft lists them (``10.0.0.0/24``,
+        ``192.0.2.7 . 5900``)."""
         family_name, table = self.config.table.split()
         _rc, out, _err = self.run(["nft", "-j", "list", "set", family_name, table, name])
         elements: set[str] = set()
         for item in json.loads(out).get("nftables", []):
             for elem in item.get("set", {}).get("elem", []):
                 value = elem.get("elem", {}).get("val", elem) if isinstance(elem, dict) else elem
-                if isinstance(value, dict) and "prefix" in value:
-                    value = f"{value['prefix']['addr']}/{value['prefix']['len']}"
-                elements.add(str(value))
+                elements.add(_element_text(value))
         return elements
 
-    def _elements(self, sources: list[str]) -> list[tuple[str, str, bool]]:
-        """(source, set, present) for each source once, each set listed once."""
-        listed: dict[int, set[str]] = {}
+    def _elements(self, record: dict[str, Any]) -> list[tuple[str, str, bool]]:
+        """(element, set, present) for what the window admits: each source once in its SSH
+        set and, for an emergency window, ``source . port`` in its remote-control set; each
+        set listed once."""
+        port = record.get("remote_control_port")
+        listed: dict[str, set[str]] = {}
         found = []
-        for source in dict.fromkeys(sources):
+        for source in dict.fromkeys(record["sources"]):
             family = 6 if ":" in source else 4
-            if family not in listed:
-                listed[family] = self.set_elements(family)
-            found.append(
-                (source, f"remote_maintenance_v{family}", _plain(source) in listed[family])
-            )
+            wanted = [(f"{SSH_SETS}{family}", _plain(source))]
+            if port is not None:
+                wanted.append((f"{REMOTE_CONTROL_SETS}{family}", f"{_plain(source)} . {port}"))
+            for name, element in wanted:
+                if name not in listed:
+                    listed[name] = self.set_elements(name)
+                found.append((element, name, element in listed[name]))
         return found
 
-    def allow_sources(self, sources: list[str], end: datetime.datetime, now) -> None:
-        seconds = max(int((end - now).total_seconds()), 1)
-        for source, name, present in self._elements(sources):
+    def allow_sources(self, record: dict[str, Any], now: datetime.datetime) -> None:
+        seconds = max(int((parse_utc(record["end"]) - now).total_seconds()), 1)
+        for element, name, present in self._elements(record):
             if present:
                 continue
             argv = [
                 "nft", "add", "element", *self.config.table.split(),
-                name, f"{{ {source} timeout {seconds}s }}",
+                name, f"{{ {element} timeout {seconds}s }}",
             ]  # fmt: skip
-            self.change(f"firewall: {source} admitted for {seconds}s", lambda a=argv: self.run(a))
+            self.change(
+                f"firewall: {element} admitted to {name} for {seconds}s",
+                lambda a=argv: self.run(a),
+            )
 
-    def drop_sources(self, sources: list[str]) -> None:
-        for source, name, present in self._elements(sources):
+    def drop_sources(self, record: dict[str, Any]) -> None:
+        for element, name, present in self._elements(record):
             if not present:
                 continue
-            argv = ["nft", "delete", "element", *self.config.table.split(), name, f"{{ {source} }}"]
-            self.change(f"firewall: {source} removed", lambda a=argv: self.run(a))
+            argv = [
+                "nft", "delete", "element", *self.config.table.split(), name, f"{{ {element} }}",
+            ]  # fmt: skip
+            self.change(f"firewall: {element} removed from {name}", lambda a=argv: self.run(a))
 
     # files ------------------------------------------------------------------
 
@@ -607,6 +642,16 @@ class Host:
         if rc != 0:
             return []
         return parse_journal_logins(out, [record["account"]])
+
+
+def _element_text(value: Any) -> str:
+    """A set element of ``nft -j`` as nft prints it: an address, ``addr/len``, or the parts
+    of a concatenation joined with `` . ``."""
+    if isinstance(value, dict) and isinstance(value.get("prefix"), dict):
+        return f"{value['prefix'].get('addr')}/{value['prefix'].get('len')}"
+    if isinstance(value, dict) and isinstance(value.get("concat"), list):
+        return " . ".join(_element_text(part) for part in value["concat"])
+    return str(value)
 
 
 def _plain(source: str) -> str:
@@ -683,7 +728,7 @@ def close(host: Host, record: dict[str, Any], now: datetime.datetime, by: str) -
     """Close one window now: nothing of it stays usable; its record says when and how."""
     config = host.config
     account = record["account"]
-    host.drop_sources(record["sources"])
+    host.drop_sources(record)
     host.lock(account, rotate=True)
     keys_file = keys_path(account)
     keys = _read(keys_file)
@@ -742,7 +787,7 @@ def reconcile(host: Host, now: datetime.datetime, boot: bool = False) -> list[st
             if phase(record, now) in ("open", "pending"):
                 host.run(["systemctl", "enable", "--now", f"{TIMER_PREFIX}{record['name']}.timer"])
     for record in open_windows:
-        host.allow_sources(record["sources"], parse_utc(record["end"]), now)
+        host.allow_sources(record, now)
     # Every account with a window on record stays covered, declared or no longer declared.
     accounts = sorted(
         set(config.accounts) | {r["account"] for r in records if phase(r, now) != "closed"}

@@ -41,7 +41,10 @@ options:
     description:
       - The windows to open or keep, each with C(name), C(account), C(sources), C(start),
         C(end) (C(YYYY-MM-DDTHH:MM:SSZ), UTC), C(purpose), C(approval), and optionally
-        C(public_key). Checked by the role's input layer first.
+        C(public_key) and C(remote_control_port). Checked by the role's input layer first.
+      - A window with C(remote_control_port) is an emergency remote-control window (MOE-19):
+        its sources also reach that TCP port, through the table's C(remote_control_v4/_v6)
+        sets (C(source . port) elements with a timeout up to the end).
     type: list
     elements: dict
     default: []
@@ -59,7 +62,8 @@ options:
     default: []
   table:
     description:
-      - The firewall's nftables table, whose C(remote_maintenance_v4/_v6) sets admit the sources.
+      - The firewall's nftables table, whose C(remote_maintenance_v4/_v6) sets admit the
+        sources (and C(remote_control_v4/_v6) the emergency windows' sources to their port).
     type: str
     default: inet edu_tw_hardening
   windows_dir:
@@ -119,7 +123,9 @@ opened:
   type: list
   elements: str
 windows:
-  description: Every window on record after the run, with its phase (pending, open, closed).
+  description:
+    - Every window on record after the run, with its phase (pending, open, closed); in check
+      mode, as the run would leave them.
   returned: always
   type: list
   elements: dict
@@ -220,6 +226,7 @@ def _as_record(window: dict) -> dict:
         "purpose": window["purpose"],
         "approval": window["approval"],
         "auth": "key" if window.get("public_key") else "password",
+        "remote_control_port": window.get("remote_control_port"),
     }
 
 
@@ -298,7 +305,7 @@ def _apply(module: AnsibleModule, config: mw.Config, host: mw.Host) -> None:
             if records[name].get("closed") is None:
                 mw.close(host, records[name], now, "early")
         mw.reconcile(host, now)
-        after = [] if module.check_mode else mw.read_records(config)
+        after = _after_check(module, records, now) if module.check_mode else mw.read_records(config)
     except mw.WindowError as exc:
         module.fail_json(msg=str(exc), changes=host.changes)
     module.exit_json(
@@ -312,6 +319,18 @@ def _apply(module: AnsibleModule, config: mw.Config, host: mw.Host) -> None:
             for r in after
         ],
     )
+
+
+def _after_check(module: AnsibleModule, records: dict[str, dict], now) -> list[dict]:
+    """The records as a check-mode run would leave them (callers decide on their phases)."""
+    params = module.params
+    after = dict(records)
+    for window in params["windows"]:
+        after.setdefault(window["name"], dict(_as_record(window), opened=mw.utc(now)))
+    for name in params["close"]:
+        if not after[name].get("closed"):
+            after[name] = dict(after[name], closed=mw.utc(now), closed_by="early")
+    return [after[name] for name in sorted(after)]
 
 
 def _missing(account: str) -> bool:

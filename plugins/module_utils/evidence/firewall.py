@@ -88,6 +88,10 @@ class _Context(NamedTuple):
 
 _EVERY_PORT = 1, 65535
 
+# Destination-port and source-address payloads, as _match_key names them.
+_DPORT_KEYS = (("tcp", "dport"), ("udp", "dport"), ("th", "dport"))
+_SADDR_KEYS = (("ip", "saddr"), ("ip6", "saddr"))
+
 
 def parse_ruleset(text: str) -> list[dict] | None:
     """The objects of an ``nft -j list ruleset`` document, or None when it is not one."""
@@ -294,6 +298,87 @@ def _intersect(
     return result
 
 
+def _elements(
+    value: Any, sets: dict[tuple[str, str, str], list], where: tuple[str, str]
+) -> list | None:
+    """The element values (without timeout/expires) a set reference or literal stands for.
+
+    ``@name`` is the named set of that name in the rule's table, ``{"set": [...]}`` an
+    anonymous set, anything else a single value. None when a named set is unknown.
+    """
+    if isinstance(value, str) and value.startswith("@"):
+        members = sets.get((where[0], where[1], value[1:]))
+    elif isinstance(value, dict) and isinstance(value.get("set"), list):
+        members = value["set"]
+    else:
+        members = [value]
+    if members is None:
+        return None
+    return [
+        item["elem"].get("val")
+        if isinstance(item, dict) and isinstance(item.get("elem"), dict)
+        else item
+        for item in members
+    ]
+
+
+def _concat_match(
+    left: Any,
+    right: Any,
+    protos: list[str],
+    sets: dict[tuple[str, str, str], list],
+    where: tuple[str, str],
+) -> tuple[list[_PortRange], list[str]] | None:
+    """Ports and sources of a positive concatenation match, or None when it cannot be read.
+
+    ``ip saddr . tcp dport @remote_control_v4`` (or an anonymous set of such pairs): the
+    ports are the port parts of the set's elements, the sources the set as ``@name`` (a
+    named set) or the address parts (an anonymous set); an empty set gives no ports. The
+    concatenation needs exactly one ``dport`` part (tcp, udp or th) and at most one ``ip`` /
+    ``ip6 saddr`` part; any other part only narrows the match further, so it is left out,
+    which can overstate what is open but never hides an open port. An anonymous set's
+    address and port parts are not kept paired, overstating the same way. None (the caller
+    then ignores the match, counting the rule as open to every port and source) for any
+    other concatenation, an unknown named set or an element that is not such a tuple.
+    """
+    parts = left.get("concat") if isinstance(left, dict) else None
+    if not isinstance(parts, list):
+        return None
+    keys = [_match_key(part) for part in parts]
+    port_at = [i for i, key in enumerate(keys) if key in _DPORT_KEYS]
+    source_at = [i for i, key in enumerate(keys) if key in _SADDR_KEYS]
+    if len(port_at) != 1 or len(source_at) > 1:
+        return None
+    port_key = keys[port_at[0]]
+    names = protos if port_key[0] == "th" else [port_key[0]]
+    elements = _elements(right, sets, where)
+    if elements is None:
+        return None
+    ports: list[_PortRange] = []
+    addresses: list[str] = []
+    for element in elements:
+        values = element.get("concat") if isinstance(element, dict) else None
+        if not isinstance(values, list) or len(values) != len(parts):
+            return None
+        ranges = _port_ranges(values[port_at[0]], names, sets, where)
+        if ranges is None:
+            return None
+        for port in ranges:
+            if port not in ports:
+                ports.append(port)
+        if source_at:
+            address = format_value(values[source_at[0]])
+            if address not in addresses:
+                addresses.append(address)
+    if not source_at:
+        sources = []
+    elif isinstance(right, str):
+        sources = [right]  # a named set, as the walker names set sources
+    else:
+        sources = addresses
+    return ports, sources
+
+
 def _sources(value: Any) -> list[str]:
     """Source addresses of a saddr match (prefixes as a/len, named sets as @name)."""
     if isinstance(value, dict) and isinstance(value.get("set"), list):
@@ -396,6 +481,16 @@ class _Walker:
                     return  # ICMP only: no port is open
                 elif key == ("ct", "state") and positive and _tracked_only(right):
                     return  # packets of connections already let in: opens nothing new
+                elif key is None and positive:
+                    # ip saddr . tcp dport @set; None (unreadable): the match is ignored,
+                    # so the rule counts as open to every port and source it reaches.
+                    concat = _concat_match(left, right, protos, self.sets, where)
+                    if concat is not None:
+                        ranges, concat_sources = concat
+                        if not ranges:
+                            return  # an empty set: the rule accepts nothing
+                        ports = ranges if ports is None else _intersect(ports, ranges)
+                        sources.extend(concat_sources)
                 continue
             vmap = statement.get("vmap")
             if isinstance(vmap, dict):

@@ -217,6 +217,7 @@ def _window_error(path: str, message: str, record: Any = None) -> dict:
         "purpose": text("purpose", ""),
         "approval": text("approval", ""),
         "auth": text("auth", ""),
+        "remote_control_port": None,
         "opened": text("opened", None),
         "closed_by": text("closed_by", None),
         "logins": [],
@@ -246,6 +247,7 @@ def parse_window(path: str, text: str | None, now: float) -> dict:
         "purpose": record["purpose"],
         "approval": record["approval"],
         "auth": record["auth"],
+        "remote_control_port": record.get("remote_control_port"),
         "opened": record["opened"],
         "closed_by": record.get("closed_by"),
         "logins": [

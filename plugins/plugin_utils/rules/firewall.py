@@ -7,7 +7,10 @@ prints too."""
 from __future__ import annotations
 
 # SSH_PORT: firewall_ssh_port's default (the role's defaults/main.yml holds it too; a unit test).
-from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import SSH_PORT
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import (
+    FIREWALL_TABLE,
+    SSH_PORT,
+)
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import front_ends
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common import (
     Rule,
@@ -15,6 +18,18 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
     missing,
     verdict,
 )
+
+# The collection's table (open_ports entries name a table without its family) and the sets
+# of its emergency remote-control windows (MOE-19): ``ip saddr . tcp dport @remote_control_v4``.
+# Their elements are added with a timeout for an approved window, which MOE-18/19 judge.
+OWN_TABLE = FIREWALL_TABLE.split()[1]
+WINDOW_SETS = frozenset({"@remote_control_v4", "@remote_control_v6"})
+
+
+def _window_only(entry: dict) -> bool:
+    """Whether an open port is accepted only from the remote-control window sets of our table."""
+    sources = entry["sources"]
+    return bool(sources) and entry["table"] == OWN_TABLE and set(sources) <= WINDOW_SETS
 
 
 def _declared_ports(inputs: dict) -> set[tuple[str, int]]:
@@ -33,13 +48,20 @@ def firewall_review(firewall: dict, listening: list[dict], inputs: dict) -> dict
     """The periodic rule review: listening sockets, open ports and declared services.
 
     An open range (``port`` to ``port_end``) is declared only when each of its ports is.
+    A port that the collection's table accepts only from its remote-control window sets
+    (``window_ports``) is governed by an approved window, not by the declared services: it is
+    no ``open_not_declared`` port, unless some other rule opens it too.
     """
     declared = _declared_ports(inputs)
     exposed = [s for s in listening if not s["loopback"]]
     listening_ports = {(s["proto"], s["port"]) for s in exposed}
-    open_ranges = {
-        (p["proto"], p["port"], p.get("port_end", p["port"])) for p in firewall["open_ports"]
-    }
+
+    def ranges(entries: list[dict]) -> set[tuple[str, int, int]]:
+        return {(p["proto"], p["port"], p.get("port_end", p["port"])) for p in entries}
+
+    open_ranges = ranges(firewall["open_ports"])
+    window_ranges = ranges([p for p in firewall["open_ports"] if _window_only(p)])
+    strict_ranges = ranges([p for p in firewall["open_ports"] if not _window_only(p)])
     frontends = firewall["other_frontends"]
     return {
         "declared": sorted(f"{port}/{proto}" for proto, port in declared),
@@ -55,10 +77,11 @@ def firewall_review(firewall: dict, listening: list[dict], inputs: dict) -> dict
         ),
         "open_not_declared": sorted(
             _port_text(proto, low, high)
-            for proto, low, high in open_ranges
+            for proto, low, high in strict_ranges
             if sum(1 for name, port in declared if name == proto and low <= port <= high)
             < high - low + 1
         ),
+        "window_ports": sorted(_port_text(*entry) for entry in window_ranges),
         # Named as the firewall role names them before its takeover.
         "foreign_rules": front_ends.other_front_ends(frontends)["review"],
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils import maintenance_windows as mw
 from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import (
     FIREWALL_TABLE,
     SSH_PORT,
@@ -46,6 +47,8 @@ SSH_SOURCE_SETS = frozenset(
     for name in ("management_v4", "management_v6", "remote_maintenance_v4", "remote_maintenance_v6")
 )
 OWN_TABLE = FIREWALL_TABLE.split()[1]
+# The table's sets whose elements a window adds, each with a timeout up to its end.
+WINDOW_SETS = (mw.SSH_SETS, mw.REMOTE_CONTROL_SETS)
 
 
 def _ssh_ports(ra: dict, inputs: dict) -> set[int]:
@@ -187,7 +190,7 @@ def remote_maintenance(ev: dict, th: dict, inputs: dict) -> Verdict:
         reasons += [
             f"maintenance source entry without expiry: {s['name']}: {e['value']}"
             for s in fw["named_sets"]
-            if s["name"].startswith("remote_maintenance")
+            if s["name"].startswith(WINDOW_SETS)
             for e in s["elements"]
             if e["expires"] is None
         ]
@@ -249,22 +252,37 @@ def remote_maintenance(ev: dict, th: dict, inputs: dict) -> Verdict:
 
 
 def remote_control(ev: dict, th: dict, inputs: dict) -> Verdict:
-    """MOE-19: no remote-control software installed, running, enabled or listening."""
+    """MOE-19: no remote-control software installed, running, enabled or listening.
+
+    While an emergency window (a window with ``remote_control_port``) is open, that is the
+    approved exception: the software installed and its services are shown, not failed, and
+    so is a listener on an open window's port; one on any other remote-control port fails.
+    """
     ra = ev["remote_access"]
+    emergency = [w for w in ra["windows"] if w["open"] and w["remote_control_port"]]
+    window_ports = {w["remote_control_port"] for w in emergency}
     packages = ra["remote_control_packages"]
+    listeners = remote_control_listeners(ev["sockets"]["listening"])
     ports = sorted(
         f"{s['port']}/{s['proto']} ({s['process'] or '?'})"
-        for s in remote_control_listeners(ev["sockets"]["listening"])
+        for s in listeners
+        if not (s["proto"] == "tcp" and s["port"] in window_ports)
     )
-    reasons = missing(ev, "remote_access", "packages") or [
-        f"remote-control software installed: {name}" for name in packages
-    ]
+    allowed_ports = sorted(
+        f"{s['port']}/{s['proto']} ({s['process'] or '?'})"
+        for s in listeners
+        if s["proto"] == "tcp" and s["port"] in window_ports
+    )
     services = [s for s in ra["remote_control_services"] if s["active"] or s["enabled"]]
+    # During an emergency window its software is the exception: shown, not failed.
+    reasons = missing(ev, "remote_access", "packages") or [
+        f"remote-control software installed: {name}" for name in packages if not emergency
+    ]
     reasons += missing(ev, "remote_access", "services") or [
         f"remote-control service {state}: {s['unit']}"
         for s in services
         for state, on in (("active", s["active"]), ("enabled", s["enabled"]))
-        if on
+        if on and not emergency
     ]
     reasons += missing(ev, "sockets", "listening") or [
         f"remote-control port listening: {port}" for port in ports
@@ -273,6 +291,11 @@ def remote_control(ev: dict, th: dict, inputs: dict) -> Verdict:
         "packages": packages,
         "services": [s["unit"] for s in services],
         "listening": ports,
+        "emergency_windows": [
+            {key: w[key] for key in ("name", "sources", "remote_control_port", "end", "approval")}
+            for w in emergency
+        ],
+        "listening_in_emergency_windows": allowed_ports,
     }
     return verdict(reasons, shown)
 

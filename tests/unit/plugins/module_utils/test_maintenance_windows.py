@@ -36,6 +36,7 @@ def record(name="w1", account="vendor1", **fields) -> dict:
         "purpose": "LMS upgrade",
         "approval": "MOE 2026-0117",
         "auth": "password",
+        "remote_control_port": None,
         "opened": "2026-11-29T00:59:00Z",
         "closed": None,
         "closed_by": None,
@@ -56,7 +57,12 @@ class FakeRun:
             account: [account, f"!{HASH}", "20400", "0", "99999", "7", "", "1", ""]
             for account in ("vendor1", "vendor2")
         }
-        self.elements: dict[int, dict[str, int]] = {4: {}, 6: {}}
+        # Set name to element (as nft lists it) to its timeout in seconds.
+        self.elements: dict[str, dict[str, int]] = {
+            f"{kind}_v{family}": {}
+            for kind in ("remote_maintenance", "remote_control")
+            for family in (4, 6)
+        }
         self.sessions = {"vendor1": sessions, "vendor2": False}
         self.journal = journal
         self.sshd_rc = sshd_rc
@@ -83,15 +89,14 @@ class FakeRun:
                 fields[7] = argv[2]
             return 0, "", ""
         if argv[:3] == ["nft", "-j", "list"]:
-            return 0, self.nft_json(int(argv[-1][-1])), ""
+            return 0, self.nft_json(argv[-1]), ""
         if argv[:2] in (["nft", "add"], ["nft", "delete"]):
-            family = int(argv[5][-1])
-            match = re.fullmatch(r"\{ (\S+)(?: timeout (\d+)s)? \}", argv[6])
-            source = mw._plain(match[1])
+            match = re.fullmatch(r"\{ (\S+)( \. \d+)?(?: timeout (\d+)s)? \}", argv[6])
+            element = mw._plain(match[1]) + (match[2] or "")
             if argv[1] == "add":
-                self.elements[family][source] = int(match[2])
+                self.elements[argv[5]][element] = int(match[3])
             else:
-                del self.elements[family][source]
+                del self.elements[argv[5]][element]
             return 0, "", ""
         if argv[0] == "pgrep":
             return (0, "4242\n", "") if self.sessions.get(argv[-1]) else (1, "", "")
@@ -108,19 +113,26 @@ class FakeRun:
             return 0, "", ""
         raise AssertionError(f"unexpected command {argv}")
 
-    def nft_json(self, family: int) -> str:
+    def nft_json(self, name: str) -> str:
+        """``nft -j list set`` of one set, as nftables 1.0.6 prints it."""
+
+        def value(text: str) -> object:
+            if "/" in text:
+                address, length = text.split("/")
+                return {"prefix": {"addr": address, "len": int(length)}}
+            return text
+
         elements = []
-        for source, timeout in sorted(self.elements[family].items()):
-            value: object = source
-            if "/" in source:
-                address, length = source.split("/")
-                value = {"prefix": {"addr": address, "len": int(length)}}
-            elements.append({"elem": {"val": value, "timeout": timeout, "expires": timeout - 2}})
+        for element, timeout in sorted(self.elements[name].items()):
+            source, _sep, port = element.partition(" . ")
+            val = {"concat": [value(source), int(port)]} if port else value(source)
+            elements.append({"elem": {"val": val, "timeout": timeout, "expires": timeout - 2}})
+        address_type = "ipv4_addr" if name.endswith("4") else "ipv6_addr"
         found = {
             "family": "inet",
-            "name": f"remote_maintenance_v{family}",
+            "name": name,
             "table": "edu_tw_hardening",
-            "type": "ipv4_addr" if family == 4 else "ipv6_addr",
+            "type": [address_type, "inet_service"] if "control" in name else address_type,
             "handle": 7,
             "flags": ["interval", "timeout"],
         }
@@ -527,6 +539,7 @@ def test_same_window_compares_the_window_not_its_history():
         ("auth", "key"),
         ("account", "vendor2"),
         ("approval", "MOE 2026-0118"),
+        ("remote_control_port", 5900),
     ]:
         assert not mw.same_window(record(), dict(window, **{key: other})), key
 
@@ -852,8 +865,8 @@ def test_plain_gives_a_source_as_nft_lists_it(source, listed):
 
 
 def test_set_elements_reads_addresses_and_prefixes_as_nft_prints_them(env):
-    env.fake.elements[4] = {"10.88.0.77": 96, "10.0.1.0/24": 60}
-    assert env.host().set_elements(4) == {"10.88.0.77", "10.0.1.0/24"}
+    env.fake.elements["remote_maintenance_v4"] = {"10.88.0.77": 96, "10.0.1.0/24": 60}
+    assert env.host().set_elements("remote_maintenance_v4") == {"10.88.0.77", "10.0.1.0/24"}
     assert env.fake.argvs() == [
         ["nft", "-j", "list", "set", "inet", "edu_tw_hardening", "remote_maintenance_v4"]
     ]
@@ -866,7 +879,7 @@ def open_state(env: Env) -> None:
     """vendor1 usable from its sources (the window was opened), one session running."""
     env.fake.shadow["vendor1"][1] = HASH
     env.fake.shadow["vendor1"][7] = ""
-    env.fake.elements[4] = {"10.88.0.77": 3600, "10.0.1.0/24": 3600}
+    env.fake.elements["remote_maintenance_v4"] = {"10.88.0.77": 3600, "10.0.1.0/24": 3600}
     env.timer().write_text(mw.timer_unit(record()))
 
 
@@ -883,7 +896,7 @@ def test_a_due_window_is_closed(env):
     assert shadow[1].startswith("!") and shadow[1] != f"!{HASH}", "rotated, then locked"
     assert shadow[7] == "1", "expired"
     assert env.fake.sessions["vendor1"] is False
-    assert env.fake.elements == {4: {}, 6: {}}
+    assert not any(env.fake.elements.values())
     assert not env.timer().exists()
     argvs = env.fake.argvs()
     assert ["systemctl", "disable", "--now", "edu-tw-hardening-window-w1.timer"] in argvs
@@ -988,13 +1001,62 @@ def test_an_early_close_ends_an_open_window_now(env):
     assert loaded["closed"] == "2026-11-29T02:00:00Z" and loaded["closed_by"] == "early"
     assert env.read()["closed_by"] == "early"
     assert env.fake.shadow["vendor1"][1].startswith("!")
-    assert env.fake.elements[4] == {}
+    assert env.fake.elements["remote_maintenance_v4"] == {}
     mw.reconcile(host, NOW)
     assert "Match User vendor1\n\tDenyUsers *\n" in env.drop_in.read_text()
-    assert env.fake.elements[4] == {}, "a closed window is not reopened"
+    assert env.fake.elements["remote_maintenance_v4"] == {}, "a closed window is not reopened"
 
 
 # ---------------------------------------------------------------- open and pending
+
+
+def test_an_emergency_window_admits_its_sources_to_its_port_too_and_closes_both(env):
+    env.add(record(sources=["10.88.0.77", "10.0.1.0/24", "2001:db8::5"], remote_control_port=5900))
+    mw.reconcile(env.host(), NOW.replace(minute=30))
+
+    seconds = 30 * 60
+    assert env.fake.elements == {
+        "remote_maintenance_v4": {"10.88.0.77": seconds, "10.0.1.0/24": seconds},
+        "remote_maintenance_v6": {"2001:db8::5": seconds},
+        "remote_control_v4": {"10.88.0.77 . 5900": seconds, "10.0.1.0/24 . 5900": seconds},
+        "remote_control_v6": {"2001:db8::5 . 5900": seconds},
+    }
+    assert [
+        "nft", "add", "element", "inet", "edu_tw_hardening", "remote_control_v4",
+        "{ 10.0.1.0/24 . 5900 timeout 1800s }",
+    ] in env.fake.argvs()  # fmt: skip
+    env.fake.calls.clear()
+    assert mw.reconcile(env.host(), NOW.replace(minute=31)) == [], "nothing to do a minute later"
+
+    mw.reconcile(env.host(), NOW.replace(hour=3, minute=0, second=1))
+    assert not any(env.fake.elements.values()), "both kinds of element go at the end"
+    assert env.read()["closed_by"] == "end"
+
+
+def test_closing_one_emergency_window_keeps_another_windows_port(env):
+    env.add(record(sources=["10.88.0.77"], remote_control_port=5900))
+    env.add(record(name="w2", account="vendor2", sources=["10.88.0.77"], remote_control_port=3389))
+    mw.reconcile(env.host(), NOW)
+    assert set(env.fake.elements["remote_control_v4"]) == {"10.88.0.77 . 5900", "10.88.0.77 . 3389"}
+
+    mw.close(env.host(), mw.parse_record((env.windows / "w1.json").read_text()), NOW, "early")
+    assert set(env.fake.elements["remote_control_v4"]) == {"10.88.0.77 . 3389"}
+    assert "10.88.0.77" not in env.fake.elements["remote_maintenance_v4"]
+    mw.reconcile(env.host(), NOW)
+    assert set(env.fake.elements["remote_maintenance_v4"]) == {"10.88.0.77"}, "w2 still open"
+
+
+@pytest.mark.parametrize("port", [True, 5900.0, "5900", 0, 22, 1023, 65536, -1])
+def test_a_record_with_a_port_that_is_no_remote_control_port_is_refused(port):
+    with pytest.raises(mw.WindowError, match="remote_control_port"):
+        mw.parse_record(mw.record_text(record(remote_control_port=port)))
+
+
+def test_a_record_written_before_emergency_windows_existed_is_read():
+    old = record()
+    del old["remote_control_port"]
+    assert mw.parse_record(mw.record_text(old)).get("remote_control_port") is None
+    assert mw.same_window(old, {key: record()[key] for key in mw.RECORD_FIELDS})
 
 
 def test_an_open_password_window_admits_its_sources_until_its_end(env):
@@ -1003,9 +1065,11 @@ def test_an_open_password_window_admits_its_sources_until_its_end(env):
 
     seconds = 30 * 60  # 02:30 to 03:00
     assert env.fake.elements == {
-        4: {"10.88.0.77": seconds, "10.0.1.0/24": seconds},
-        6: {"2001:db8::5": seconds},
-    }
+        "remote_maintenance_v4": {"10.88.0.77": seconds, "10.0.1.0/24": seconds},
+        "remote_maintenance_v6": {"2001:db8::5": seconds},
+        "remote_control_v4": {},
+        "remote_control_v6": {},
+    }, "a window without remote_control_port opens SSH only"
     argvs = env.fake.argvs()
     assert [
         "nft", "add", "element", "inet", "edu_tw_hardening", "remote_maintenance_v6",
@@ -1026,7 +1090,7 @@ def test_an_open_password_window_admits_its_sources_until_its_end(env):
     assert env.timer().read_text() == mw.timer_unit(record())
     assert ["systemctl", "enable", "--now", "edu-tw-hardening-window-w1.timer"] in argvs
     assert ["sshd", "-t"] in argvs and ["systemctl", "reload", "--no-block", "ssh.service"] in argvs
-    assert "firewall: 10.88.0.77 admitted for 1800s" in changes
+    assert "firewall: 10.88.0.77 admitted to remote_maintenance_v4 for 1800s" in changes
     assert env.read()["closed"] is None
 
 
@@ -1078,9 +1142,9 @@ def test_an_account_no_longer_declared_without_a_window_left_is_forgotten(env):
 
 def test_a_firewall_element_already_there_is_left_to_its_timeout(env):
     env.add(record())
-    env.fake.elements[4] = {"10.88.0.77": 96}
+    env.fake.elements["remote_maintenance_v4"] = {"10.88.0.77": 96}
     mw.reconcile(env.host(), NOW)
-    assert env.fake.elements[4] == {"10.88.0.77": 96, "10.0.1.0/24": 3600}
+    assert env.fake.elements["remote_maintenance_v4"] == {"10.88.0.77": 96, "10.0.1.0/24": 3600}
 
 
 def test_a_pending_window_keeps_the_account_locked_and_writes_its_timer(env):
@@ -1091,7 +1155,7 @@ def test_a_pending_window_keeps_the_account_locked_and_writes_its_timer(env):
     assert env.fake.shadow["vendor1"][1] == f"!{HASH}"
     assert env.fake.shadow["vendor1"][7] == "1"
     assert "chpasswd" not in [a[0] for a in env.fake.argvs()], "no rotation before the window"
-    assert env.fake.elements == {4: {}, 6: {}}
+    assert not any(env.fake.elements.values())
     assert "OnCalendar=2026-11-29 05:00:00 UTC" in env.timer().read_text()
     assert "Match User vendor1\n\tDenyUsers *\n" in env.drop_in.read_text()
     assert "timer of w1 written" in changes
@@ -1135,7 +1199,7 @@ def test_check_mode_changes_nothing_but_lists_the_changes(env, hour):
     assert env.fake.mutating() == []
     assert ["sshd", "-t"] not in env.fake.argvs()
     assert env.snapshot() == before
-    assert json.dumps(env.fake.shadow) == shadow and env.fake.elements == {4: {}, 6: {}}
+    assert json.dumps(env.fake.shadow) == shadow and not any(env.fake.elements.values())
 
 
 def test_check_mode_lists_the_close_of_a_due_window(env):
@@ -1147,7 +1211,7 @@ def test_check_mode_lists_the_close_of_a_due_window(env):
         "vendor1: locked",
         "vendor1: expired",
         "vendor1: sessions ended",
-        "firewall: 10.88.0.77 removed",
+        "firewall: 10.88.0.77 removed from remote_maintenance_v4",
         "record closed",
         "edu-tw-hardening-window-w1.timer removed",
     ):
@@ -1220,7 +1284,7 @@ def test_a_failing_command_is_an_error_that_says_which(env):
 
     host = mw.Host(env.config, run=failing)
     with pytest.raises(mw.WindowError, match=r"nft -j list set .* failed \(rc 1\): Error: No"):
-        host.set_elements(4)
+        host.set_elements("remote_maintenance_v4")
 
 
 # ---------------------------------------------------------------- the program

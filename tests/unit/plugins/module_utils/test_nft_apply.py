@@ -344,6 +344,76 @@ def test_rollback_turns_a_set_default_timeout_expiry_into_a_timeout():
     assert "192.0.2.1 timeout 58m59s992ms" in nft_apply.rollback_text("inet t", listing, 60)
 
 
+# The emergency remote-control sets (MOE-19): concatenated, timed elements, as nftables
+# 1.1.3 lists them (the elements clause wraps) after
+#   nft add element inet edu_tw_hardening remote_control_v4 \
+#       '{ 10.0.0.0/24 . 5900 timeout 300s, 10.1.0.5 . 5900 timeout 300s }'
+REMOTE_CONTROL = "\n".join(
+    [
+        "table inet edu_tw_hardening {",
+        "\tset remote_control_v4 {",
+        "\t\ttype ipv4_addr . inet_service",
+        "\t\tflags interval,timeout",
+        "\t\telements = { 10.0.0.0/24 . 5900 timeout 5m expires 4m59s996ms,",
+        "\t\t\t     10.1.0.5 . 5900 timeout 5m expires 5m }",
+        "\t}",
+        "",
+        "\tset remote_control_v6 {",
+        "\t\ttype ipv6_addr . inet_service",
+        "\t\tflags interval,timeout",
+        "\t}",
+        "",
+        "\tchain input {",
+        "\t\ttype filter hook input priority filter; policy drop;",
+        '\t\tip saddr . tcp dport @remote_control_v4 accept comment "remote control emergency"',
+        '\t\tip6 saddr . tcp dport @remote_control_v6 accept comment "remote control emergency"',
+        "\t}",
+        "}",
+    ]
+)
+REMOTE_CONTROL_EMPTY = REMOTE_CONTROL.replace(
+    "\t\telements = { 10.0.0.0/24 . 5900 timeout 5m expires 4m59s996ms,\n"
+    "\t\t\t     10.1.0.5 . 5900 timeout 5m expires 5m }\n",
+    "",
+)
+
+
+def test_normalize_ignores_concatenated_window_elements():
+    assert REMOTE_CONTROL_EMPTY != REMOTE_CONTROL
+    assert nft_apply.normalize_listing(REMOTE_CONTROL) == nft_apply.normalize_listing(
+        REMOTE_CONTROL_EMPTY
+    )
+
+
+def test_normalize_drops_a_wrapped_concatenated_elements_clause_whole():
+    normalized = nft_apply.normalize_listing(REMOTE_CONTROL)
+    assert "5900" not in normalized
+    assert (
+        "set remote_control_v4 {\ntype ipv4_addr . inet_service\nflags interval,timeout\n}"
+        in normalized
+    )
+
+
+def test_normalize_keeps_the_concatenated_window_rules():
+    normalized = nft_apply.normalize_listing(REMOTE_CONTROL)
+    assert 'ip saddr . tcp dport @remote_control_v4 accept comment "remote control emergency"' in (
+        normalized
+    )
+
+
+def test_rollback_ages_concatenated_timed_elements_of_a_wrapped_clause():
+    text = nft_apply.rollback_text(TABLE, REMOTE_CONTROL, 60)
+    assert _rollback_elements(text, "remote_control_v4") == (
+        "elements = { 10.0.0.0/24 . 5900 timeout 3m59s996ms, 10.1.0.5 . 5900 timeout 4m }"
+    )
+
+
+def test_rollback_leaves_out_concatenated_elements_that_expire_before_it_runs():
+    text = nft_apply.rollback_text(TABLE, REMOTE_CONTROL, 300)
+    assert "10.0.0.0/24" not in text
+    assert "elements" not in text
+
+
 def test_rollback_keeps_counter_values():
     assert 'iif "lo" counter packets 6 bytes 300 accept' in nft_apply.rollback_text(TABLE, LATER)
 

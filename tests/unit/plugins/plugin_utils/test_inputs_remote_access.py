@@ -318,6 +318,7 @@ def test_a_window_from_a_window_file_is_checked_and_normalised():
         "purpose": "LMS upgrade",
         "approval": "MOE 2026-0117",
         "public_key": f"{KEY} vendor@laptop",
+        "remote_control_port": None,
     }
 
 
@@ -452,3 +453,40 @@ remote_access_max_window_minutes: 180
     assert checked.errors == []
     assert checked.values["windows"][0]["sources"] == ["10.88.0.77", "2001:db8:1::/64"]
     assert checked.values["windows"][0]["start"] == "2026-11-29T02:00:00Z"
+
+
+# ---------------------------------------------------------------- emergency remote-control windows
+
+
+@pytest.mark.parametrize("port", [5900, "5900", " 3389", 1024, 65535])
+def test_an_emergency_window_port_is_an_integer_port(port):
+    checked = check(remote_access_windows=[window(remote_control_port=port)])
+    assert checked.errors == []
+    assert checked.values["windows"][0]["remote_control_port"] == int(port)
+
+
+def test_a_window_without_a_port_is_no_emergency_window():
+    (checked,) = check(remote_access_windows=[window()]).values["windows"]
+    assert checked.get("remote_control_port") is None
+
+
+@pytest.mark.parametrize(
+    "port",
+    [
+        22,
+        80,
+        1023,
+        0,
+        -5900,
+        65536,
+        2**64,
+        "\uff15\uff19\uff10\uff10",
+        "5900.0",
+        True,
+        [],
+        "5900/tcp",
+    ],
+)
+def test_an_emergency_window_port_that_is_no_remote_control_port_is_refused(port):
+    message = one_error(remote_access_windows=[window(remote_control_port=port)])
+    assert message.startswith("remote_access_windows[0].remote_control_port"), message

@@ -31,6 +31,7 @@ def window(name: str = "w1", account: str = "maint1", **fields) -> dict:
         "purpose": "LMS upgrade",
         "approval": "MOE 2026-0117",
         "auth": "password",
+        "remote_control_port": None,
         "opened": "2026-11-21T00:59:00Z",
         "closed_by": None,
         "logins": [],
@@ -444,3 +445,72 @@ def test_unlisted_services_are_evidence_missing(host):
     error = "systemctl list-units ... exited 1: Failed to connect to bus"
     host["remote_access"]["services_error"] = error
     assert reasons("MOE-19", host) == [f"evidence missing: remote_access: {error}"]
+
+
+# --- MOE-19: the emergency remote-control window ------------------------------------------
+
+
+def vnc(host: dict, port: int = 5900, proto: str = "tcp") -> dict:
+    """x11vnc installed, running, enabled and listening on ``port``."""
+    host["remote_access"]["remote_control_packages"] = ["x11vnc"]
+    host["remote_access"]["remote_control_services"] = [service("x11vnc.service", True, True)]
+    host["sockets"]["listening"].append(
+        {"proto": proto, "address": "0.0.0.0", "port": port, "loopback": False}
+        | {"process": "x11vnc", "pid": 4242, "unit": "x11vnc.service"}
+    )
+    return host
+
+
+def test_remote_control_software_without_a_window_fails_on_each_part(host):
+    assert reasons("MOE-19", vnc(host)) == [
+        "remote-control software installed: x11vnc",
+        "remote-control service active: x11vnc.service",
+        "remote-control service enabled: x11vnc.service",
+        "remote-control port listening: 5900/tcp (x11vnc)",
+    ]
+
+
+def test_remote_control_software_passes_while_its_emergency_window_is_open(host):
+    host["remote_access"]["windows"] = [window(remote_control_port=5900)]
+    result = judge("MOE-19", vnc(host))
+    assert result["status"] == "pass", result["reasons"]
+    assert result["evidence"]["emergency_windows"][0]["remote_control_port"] == 5900
+    assert result["evidence"]["listening_in_emergency_windows"] == ["5900/tcp (x11vnc)"]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"open": False, "closed": "2026-11-21T03:00:00Z", "closed_by": "early"},
+        {"open": False},  # pending
+        {"open": False, "overdue": True},
+        {"open": False, "error": "not a JSON object"},
+        {"remote_control_port": None},  # an ordinary maintenance window
+    ],
+)
+def test_remote_control_software_fails_without_an_open_emergency_window(host, state):
+    host["remote_access"]["windows"] = [window(remote_control_port=5900) | state]
+    assert "remote-control software installed: x11vnc" in reasons("MOE-19", vnc(host))
+
+
+def test_a_listener_on_another_remote_control_port_fails_during_the_window(host):
+    host["remote_access"]["windows"] = [window(remote_control_port=5900)]
+    assert reasons("MOE-19", vnc(host, port=5901)) == [
+        "remote-control port listening: 5901/tcp (x11vnc)"
+    ]
+    host = vnc(host, port=5900, proto="udp")
+    assert "remote-control port listening: 5900/udp (x11vnc)" in reasons("MOE-19", host)
+
+
+def test_a_remote_control_element_without_expiry_fails_moe_18(host):
+    pair = {"value": "10.0.0.5 . 5900", "expires": None}
+    host["firewall"]["named_sets"] = [
+        {
+            "table": "edu_tw_hardening",
+            "name": "remote_control_v4",
+            "type": "ipv4_addr . inet_service",
+        }
+        | {"flags": ["interval", "timeout"], "elements": [pair]}
+    ]
+    expected = "maintenance source entry without expiry: remote_control_v4: 10.0.0.5 . 5900"
+    assert expected in reasons("MOE-18", host)

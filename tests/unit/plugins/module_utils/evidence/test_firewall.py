@@ -551,6 +551,181 @@ def test_jump_loop_is_followed_once():
     assert ports_of(collect_from(listing)) == [("tcp", 8443, ())]
 
 
+# --- concatenated matches: remote-control windows (MOE-19) ---------------------------
+#
+# The collection's table with the emergency remote-control sets, as nftables 1.1.3 prints
+# it (`nft -j list ruleset`) after
+#   nft add element inet edu_tw_hardening remote_control_v4 \
+#       '{ 10.0.0.0/24 . 5900 timeout 300s, 10.1.0.5 . 5900 timeout 300s }'
+# (remote_control_v6 left empty):
+#
+#   set remote_control_v4 { type ipv4_addr . inet_service; flags interval,timeout;
+#     elements = { 10.0.0.0/24 . 5900 timeout 5m expires 4m59s996ms,
+#                  10.1.0.5 . 5900 timeout 5m expires 5m } }
+#   set remote_control_v6 { type ipv6_addr . inet_service; flags interval,timeout; }
+#   chain input { ...
+#     ip saddr . tcp dport @remote_control_v4 accept comment "remote control emergency"
+#     ip6 saddr . tcp dport @remote_control_v6 accept comment "remote control emergency" }
+
+NFPROTO_IPV4 = match(meta("nfproto"), "ipv4")  # what nftables 0.9.8 puts first in inet rules
+
+
+REMOTE_CONTROL_RULESET = (
+    """{"nftables": [
+"""
+    + METAINFO
+    + """,
+{"table": {"family": "inet", "name": "edu_tw_hardening", "handle": 7}},
+{"set": {"family": "inet", "name": "remote_control_v4", "table": "edu_tw_hardening",
+  "type": ["ipv4_addr", "inet_service"], "handle": 2, "flags": ["interval", "timeout"],
+  "elem": [{"elem": {"val": {"concat": [{"prefix": {"addr": "10.0.0.0", "len": 24}}, 5900]},
+                     "timeout": 300, "expires": 299}},
+           {"elem": {"val": {"concat": ["10.1.0.5", 5900]}, "timeout": 300, "expires": 299}}]}},
+{"set": {"family": "inet", "name": "remote_control_v6", "table": "edu_tw_hardening",
+  "type": ["ipv6_addr", "inet_service"], "handle": 3, "flags": ["interval", "timeout"]}},
+{"chain": {"family": "inet", "table": "edu_tw_hardening", "name": "input", "handle": 1,
+  "type": "filter", "hook": "input", "prio": 0, "policy": "drop"}},
+{"rule": {"family": "inet", "table": "edu_tw_hardening", "chain": "input", "handle": 4,
+  "comment": "remote control emergency",
+  "expr": [{"match": {"op": "==",
+                      "left": {"concat": [{"payload": {"protocol": "ip", "field": "saddr"}},
+                                          {"payload": {"protocol": "tcp", "field": "dport"}}]},
+                      "right": "@remote_control_v4"}},
+           {"accept": null}]}},
+{"rule": {"family": "inet", "table": "edu_tw_hardening", "chain": "input", "handle": 5,
+  "comment": "remote control emergency",
+  "expr": [{"match": {"op": "==",
+                      "left": {"concat": [{"payload": {"protocol": "ip6", "field": "saddr"}},
+                                          {"payload": {"protocol": "tcp", "field": "dport"}}]},
+                      "right": "@remote_control_v6"}},
+           {"accept": null}]}}
+]}"""
+)
+
+
+def remote_control_ruleset(*first: dict, v4_elements: list | None = None) -> str:
+    """REMOTE_CONTROL_RULESET with ``first`` leading each rule and other v4 elements.
+
+    An empty ``v4_elements`` drops the set's ``elem`` key, as nft prints an empty set.
+    """
+    document = json.loads(REMOTE_CONTROL_RULESET)
+    for item in document["nftables"]:
+        if "rule" in item:
+            item["rule"]["expr"][:0] = list(first)
+        if v4_elements is not None and item.get("set", {}).get("name") == "remote_control_v4":
+            item["set"]["elem"] = v4_elements
+            if not v4_elements:
+                del item["set"]["elem"]
+    return json.dumps(document)
+
+
+def test_remote_control_set_opens_its_ports_to_the_set_only():
+    assert collect_from(remote_control_ruleset())["open_ports"] == [
+        {
+            "proto": "tcp",
+            "port": 5900,
+            "sources": ["@remote_control_v4"],
+            "table": "edu_tw_hardening",
+        }
+    ]
+
+
+def test_remote_control_set_is_read_alike_from_nftables_0_9_8():
+    listing = remote_control_ruleset(NFPROTO_IPV4)
+    assert '"nfproto"' in listing
+    assert ports_of(collect_from(listing)) == [("tcp", 5900, ("@remote_control_v4",))]
+
+
+def test_empty_remote_control_sets_open_nothing():
+    assert collect_from(remote_control_ruleset(v4_elements=[]))["open_ports"] == []
+
+
+def test_port_ranges_of_concatenated_elements_are_expanded():
+    elements = [
+        {"concat": [{"prefix": {"addr": "10.0.0.0", "len": 24}}, {"range": [5900, 5902]}]},
+        {"elem": {"val": {"concat": ["10.1.0.5", 3389]}, "timeout": 300, "expires": 12}},
+    ]
+    listing = remote_control_ruleset(v4_elements=elements)
+    assert [entry["port"] for entry in collect_from(listing)["open_ports"]] == [
+        3389,
+        5900,
+        5901,
+        5902,
+    ]
+
+
+def test_concatenated_port_is_intersected_with_a_port_match_before_it():
+    elements = [{"concat": ["10.1.0.5", 5900]}, {"concat": ["10.1.0.5", 3389]}]
+    listing = remote_control_ruleset(match(TCP_DPORT, {"set": [22, 5900]}), v4_elements=elements)
+    assert ports_of(collect_from(listing)) == [("tcp", 5900, ("@remote_control_v4",))]
+
+
+def test_anonymous_concatenated_set_opens_its_ports_to_its_addresses():
+    pairs = {
+        "set": [
+            {"concat": [{"prefix": {"addr": "192.0.2.0", "len": 24}}, 22]},
+            {"concat": ["198.51.100.7", 22]},
+        ]
+    }
+    left = {"concat": [payload("ip", "saddr"), payload("udp", "dport")]}
+    listing = filter_input(rule("inet", "filter", "input", match(left, pairs), ACCEPT))
+    assert ports_of(collect_from(listing)) == [("udp", 22, ("192.0.2.0/24", "198.51.100.7"))]
+
+
+def test_concatenated_transport_header_port_takes_protocol_from_l4proto_match():
+    left = {"concat": [payload("ip", "saddr"), payload("th", "dport")]}
+    listing = filter_input(
+        rule(
+            "inet",
+            "filter",
+            "input",
+            match(meta("l4proto"), "udp"),
+            match(left, {"concat": ["192.0.2.7", 53]}),
+            ACCEPT,
+        )
+    )
+    assert ports_of(collect_from(listing)) == [("udp", 53, ("192.0.2.7",))]
+
+
+def test_other_concatenation_parts_narrow_the_match_without_hiding_its_ports():
+    left = {"concat": [meta("iifname"), payload("tcp", "dport")]}
+    listing = filter_input(
+        rule("inet", "filter", "input", match(left, {"concat": ["eth0", 8080]}), ACCEPT)
+    )
+    assert ports_of(collect_from(listing)) == [("tcp", 8080, ())]
+
+
+def test_unreadable_concatenation_counts_as_every_port_open():
+    # No port part: the walker cannot tell what it opens, so it hides nothing.
+    left = {"concat": [payload("ip", "saddr"), payload("ip", "daddr")]}
+    listing = filter_input(
+        rule("inet", "filter", "input", match(left, {"concat": ["192.0.2.7", "192.0.2.1"]}), ACCEPT)
+    )
+    assert ranges_of(collect_from(listing)) == EVERY_PORT
+
+
+def test_concatenation_with_an_unreadable_element_counts_as_every_port_open():
+    # A service name the walker does not know (nft -S prints names): no port can be read.
+    listing = remote_control_ruleset(v4_elements=[{"concat": ["10.1.0.5", "rfb"]}])
+    assert [
+        (e["proto"], e["port"], e.get("port_end"), e["sources"])
+        for e in collect_from(listing)["open_ports"]
+    ] == [("tcp", 1, 65535, []), ("udp", 1, 65535, [])]
+
+
+def test_element_of_another_shape_than_the_match_counts_as_every_port_open():
+    listing = remote_control_ruleset(v4_elements=[{"concat": ["10.1.0.5", 5900, "eth0"]}])
+    assert ranges_of(collect_from(listing)) == EVERY_PORT
+
+
+def test_negated_concatenation_counts_as_every_port_open():
+    left = {"concat": [payload("ip", "saddr"), payload("tcp", "dport")]}
+    listing = filter_input(
+        rule("inet", "filter", "input", match(left, {"concat": ["192.0.2.7", 22]}, "!="), ACCEPT)
+    )
+    assert ranges_of(collect_from(listing)) == EVERY_PORT
+
+
 # --- named sets ------------------------------------------------------------------------
 
 
@@ -613,6 +788,13 @@ def test_concatenated_set_type_and_elements_are_joined_with_dots():
         ["timeout"],
         [{"value": "192.0.2.7 . 22", "expires": None}],
     )
+
+
+def test_timed_concatenated_elements_are_joined_with_dots_and_carry_seconds_left():
+    assert sets_by_name(remote_control_ruleset())["remote_control_v4"]["elements"] == [
+        {"value": "10.0.0.0/24 . 5900", "expires": 299},
+        {"value": "10.1.0.5 . 5900", "expires": 299},
+    ]
 
 
 # --- other front ends ------------------------------------------------------------------
