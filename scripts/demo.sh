@@ -40,7 +40,16 @@ INVENTORY
 
 # The demo host is reached through podman, not over SSH: say so, or the firewall role
 # refuses a ruleset that admits SSH from nowhere (given as a person types it, a string).
-ansible-playbook -i "$work/inventory.yml" edu_tw.hardening.site -e firewall_out_of_band_enabled=yes
+# The demo host reaches no ClamAV server: its signatures are a local test database (EICAR and
+# a marker, made now), as on the test hosts. A site names its own mirror instead
+# (antivirus_private_mirrors; roles/antivirus/README.md).
+signatures=/srv/edu_tw_hardening-mirror/edu_tw_test.ndb
+podman exec "$name" mkdir -p "$(dirname "$signatures")"
+python3 "$(dirname "$0")/../molecule/shared/files/make_signatures.py" |
+  podman exec -i "$name" sh -c "cat > $signatures"
+
+ansible-playbook -i "$work/inventory.yml" edu_tw.hardening.site -e firewall_out_of_band_enabled=yes \
+  -e "{\"antivirus_official_databases_enabled\": false, \"antivirus_custom_urls\": [\"file://$signatures\"]}"
 
 # The per-control report of the host as it now is. Controls whose roles have not
 # landed yet fail here: the demo shows them, it does not stop on them.

@@ -42,7 +42,7 @@ options:
       - The windows to open or keep, each with C(name), C(account), C(sources), C(start),
         C(end) (C(YYYY-MM-DDTHH:MM:SSZ), UTC), C(purpose), C(approval), and optionally
         C(public_key) and C(remote_control_port). Checked by the role's input layer first.
-      - A window with C(remote_control_port) is an emergency remote-control window (MOE-19):
+      - A window with C(remote_control_port) is an emergency remote-control window (MOE-19) -
         its sources also reach that TCP port, through the table's C(remote_control_v4/_v6)
         sets (C(source . port) elements with a timeout up to the end).
     type: list

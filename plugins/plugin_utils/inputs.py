@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
@@ -184,6 +185,31 @@ def parse_time(value: str) -> datetime.datetime:
 
 WORD_FORBIDDEN = frozenset("#,;[]{}\"'\\")
 
+# URL parts for configuration files: a DNS name or an IPv4 address or [IPv6], a port, and a
+# path without query, fragment, quotes, spaces or '#'.
+_URL_HOST = (
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]{2,45}\])"
+    # A port from 1 to 65535.
+    r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+)
+_URL_PATH = r"(?:/[A-Za-z0-9._~/-]{0,200})?"
+_PLAIN_PATH = r"/[A-Za-z0-9._+@/-]{0,254}"
+
+
+def _config_path(value: str) -> str:
+    """An absolute path that a configuration line can hold as it is."""
+    what = f"{value!r} is not an absolute path of letters, digits, '.', '_', '-', '+', '@' and '/'"
+    if not re.fullmatch(_PLAIN_PATH, value) or len(value) > 255:
+        raise Invalid(what)
+    if value != "/" and (value.endswith("/") or "//" in value):
+        raise Invalid(
+            f"{value!r} has an empty component ('//' or a trailing '/'): write it plainly"
+        )
+    if {".", ".."} & set(value.split("/")):
+        raise Invalid(f"{value!r} has a '.' or '..' component: write the path it means")
+    return value
+
 
 def _word(value: str) -> str:
     if not value or any(char.isspace() or char in WORD_FORBIDDEN for char in value):
@@ -226,6 +252,28 @@ FORMATS: dict[str, Format] = {
         "a control ID or shell-style pattern such as MOE-12.9.*",
     ),
     "host_pattern": _pattern(r"\S{1,512}", "an Ansible host pattern without spaces"),
+    # Paths and URLs written into configuration files whose values end at a space or a '#'.
+    "config_path": Format(
+        "an absolute path of letters, digits, '.', '_', '-', '+', '@' and '/' "
+        "(no '..', no '//', no trailing '/'; at most 255 characters)",
+        _config_path,
+    ),
+    "url": _pattern(
+        r"https?://" + _URL_HOST + _URL_PATH,
+        "an http:// or https:// URL of a host name or address, an optional port and a path "
+        "of letters, digits and . _ ~ - / (at most 255 characters)",
+    ),
+    "database_url": _pattern(
+        r"(?:https?://"
+        + _URL_HOST
+        + _URL_PATH
+        + r"|file://(?=/)(?!.*//)(?!.*/\.\.?(?:/|$))"
+        + _PLAIN_PATH
+        + r")",
+        "an http://, https:// or file:///absolute/path URL (letters, digits and . _ ~ - / in "
+        "its path)",
+    ),
+    "clock": _pattern(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", "a time of day, HH:MM (00:00 to 23:59)"),
 }
 """Every string format a check can name, with what it accepts (shown in the role READMEs)."""
 
@@ -891,10 +939,124 @@ def remote_access_windows(values: dict, context: dict) -> list[str]:
     return errors
 
 
+# Directories the kernel or the running system makes: never scanned or watched.
+# (/var/run and /var/lock are links into /run.)
+VIRTUAL_DIRS = ("/proc", "/sys", "/dev", "/run", "/var/run", "/var/lock")
+# ... and those clamonacc must never watch (fanotify on them stalls the system); /bin, /sbin,
+# /lib and /lib64 are links into /usr on Debian 12 and later.
+NEVER_WATCHED = (
+    "/usr",
+    "/etc",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    *VIRTUAL_DIRS,
+)
+# ... and where a quarantine never goes: directories others write to (a user could swap it
+# for a link to /etc, and root would move files there), and directories whose mode the role
+# would make root's only (0700).
+NO_QUARANTINE = (
+    *NEVER_WATCHED,
+    "/tmp",
+    "/var/tmp",
+    "/dev/shm",
+    "/home",
+    "/root",
+    "/boot",
+    "/var/lib/clamav",
+    "/var/log",
+    "/var/mail",
+    "/var/spool",
+)
+# ClamAV's own databases: a custom database of one of these names would pass for them.
+OFFICIAL_DATABASE_NAMES = frozenset(
+    f"{name}.{suffix}"
+    for name in ("main", "daily", "bytecode")
+    for suffix in ("cvd", "cld", "cdiff")
+)
+
+
+def _inside(path: str, top: str) -> bool:
+    """Whether ``path`` is ``top`` or below it (both plain absolute paths)."""
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
+def antivirus_paths(values: dict, context: dict) -> list[str]:
+    """Refuse scan and on-access paths that are, hold or lie inside system directories, and
+    a quarantine inside (or holding) a scanned or watched path (antivirus role's rule)."""
+    errors = []
+    for name, forbidden in (("scan_paths", VIRTUAL_DIRS), ("on_access_paths", NEVER_WATCHED)):
+        for path in values[name]:
+            for system in forbidden:
+                if _inside(path, system) or _inside(system, path):
+                    where = "is inside" if _inside(path, system) else "holds"
+                    errors.append(
+                        f"antivirus_{name}: {path} {where} {system}, which is never "
+                        f"{'watched' if name == 'on_access_paths' else 'scanned'}; name the "
+                        "directories that hold data"
+                    )
+                    break
+    quarantine = values["quarantine_dir"]
+    for system in NO_QUARANTINE:
+        if _inside(quarantine, system) or _inside(system, quarantine):
+            where = "is inside" if _inside(quarantine, system) else "holds"
+            errors.append(
+                f"antivirus_quarantine_dir: {quarantine} {where} {system}; give the quarantine "
+                "a directory of its own that only root writes to (the default is "
+                "/var/lib/edu_tw_hardening/quarantine)"
+            )
+            break
+    else:
+        if _inside(STATE_DIR, quarantine):
+            errors.append(
+                f"antivirus_quarantine_dir: {quarantine} holds the collection's records "
+                f"({STATE_DIR}); give the quarantine a directory of its own (the default is "
+                f"{STATE_DIR}/quarantine)"
+            )
+        elif quarantine.count("/") < 2:
+            errors.append(
+                f"antivirus_quarantine_dir: {quarantine} is a top-level directory; give the "
+                "quarantine a directory of its own (the default is "
+                "/var/lib/edu_tw_hardening/quarantine)"
+            )
+    if not values["scan_paths"]:
+        errors.append("antivirus_scan_paths: is empty; name the directories the daily scan walks")
+    for name in ("scan_paths", "on_access_paths"):
+        for index, path in enumerate(values[name]):
+            for other in values[name][:index]:
+                if _inside(path, other) or _inside(other, path):
+                    errors.append(
+                        f"antivirus_{name}: {path} and {other} overlap; list each directory once"
+                    )
+    for url in values["custom_urls"]:
+        if url.rsplit("/", 1)[-1] in OFFICIAL_DATABASE_NAMES:
+            errors.append(
+                f"antivirus_custom_urls: {url} names one of ClamAV's own databases; a custom "
+                "database needs a name of its own (ClamAV's come from the mirrors)"
+            )
+    for name in ("scan_paths", "on_access_paths"):
+        for path in values[name]:
+            if _inside(quarantine, path) or _inside(path, quarantine):
+                errors.append(
+                    f"antivirus_quarantine_dir: {quarantine} and antivirus_{name} entry "
+                    f"{path} overlap; the quarantine is never scanned or watched itself"
+                )
+    if values["on_access_enabled"] and not values["on_access_paths"]:
+        errors.append(
+            "antivirus_on_access_paths: is empty while antivirus_on_access_enabled is true; "
+            "name the directories to watch"
+        )
+    return errors
+
+
 ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {
     "firewall": firewall_lockout,
     "audit": audit_selection,
     "remote_access": remote_access_windows,
+    "antivirus": antivirus_paths,
 }
 """Checks of a role that need more than one value: the catalogue, or what the action read
 of the connection."""

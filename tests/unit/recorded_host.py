@@ -46,6 +46,10 @@ class RecordedHost(HostReader):
     def read(self, path: str) -> str | None:
         return self.files.get(path)
 
+    def head(self, path: str, size: int) -> bytes | None:
+        text = self.files.get(path)
+        return None if text is None else text.encode("utf-8", errors="surrogateescape")[:size]
+
     def glob(self, pattern: str) -> list[str]:
         return sorted(p for p in set(self.files) | set(self.mtimes) if fnmatch.fnmatch(p, pattern))
 

@@ -14,7 +14,9 @@ The one adaptation, made where the README tells a user to edit (after the site-d
 step, before the first playbook): the example's two server addresses become the test
 hosts' addresses wherever they appear in the copied inventory and group_vars, and a
 host_vars file per host names the scenario's SSH key and turns off the known-hosts check
-(what a user's ~/.ssh provides). Everything else of examples/school is used as it is. The
+(what a user's ~/.ssh provides); the example's ClamAV mirror becomes the test hosts' local
+signature database (molecule/shared/prepare.yml: ClamAV's own databases cannot be fetched
+or faked offline). Everything else of examples/school is used as it is. The
 account is the README's ``chen.ops``, with NOPASSWD sudo (prepare.yml). The controller is
 this venv's ansible-core (the README's first bullet installs the same version).
 """
@@ -43,6 +45,8 @@ MARKER = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 # The controls whose roles exist; every other control is only reported.
+# The test hosts' "mirror": a custom signature database (molecule/shared/prepare.yml).
+TEST_SIGNATURES = "file:///srv/edu_tw_hardening-mirror/edu_tw_test.ndb"
 ENFORCED = [
     "MOE-12.9.1",
     "MOE-12.9.2",
@@ -50,6 +54,7 @@ ENFORCED = [
     "MOE-12.9.4",
     "MOE-12.9.5",
     "MOE-15",
+    "MOE-16",
     "MOE-18",
     "MOE-19",
 ]
@@ -142,6 +147,15 @@ def adapt_site(site: Path, addresses: dict[str, str], key: Path) -> None:
             path.write_text(text)
             hits += count
         assert hits, f"examples/school no longer uses {example} for {group}: update this test"
+    all_vars = site / "group_vars" / "all.yml"
+    text, count = re.subn(
+        r"antivirus_private_mirrors:\n  - \S+\n",
+        "antivirus_official_databases_enabled: false\nantivirus_custom_urls:\n"
+        f"  - {TEST_SIGNATURES}\n",
+        all_vars.read_text(),
+    )
+    assert count == 1, "examples/school no longer names a ClamAV mirror: update this test"
+    all_vars.write_text(text)
     inventory = yaml.safe_load((site / "inventory.yml").read_text())
     (site / "host_vars").mkdir(exist_ok=True)
     for group in addresses:

@@ -53,6 +53,9 @@ class CachingHost(HostReader):
             self._reads[path] = self._inner.read(path)
         return self._reads[path]
 
+    def head(self, path: str, size: int) -> bytes | None:
+        return self._inner.head(path, size)
+
     def glob(self, pattern: str) -> list[str]:
         return self._inner.glob(pattern)
 

@@ -54,6 +54,10 @@ class HostReader:
         """The text of ``path``, or None when it does not exist or cannot be read."""
         raise NotImplementedError
 
+    def head(self, path: str, size: int) -> bytes | None:
+        """The first ``size`` bytes of ``path``, or None when it cannot be read."""
+        raise NotImplementedError
+
     def glob(self, pattern: str) -> list[str]:
         """Sorted paths matching a shell pattern."""
         raise NotImplementedError
@@ -86,6 +90,13 @@ class ModuleHost(HostReader):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 return handle.read()
+        except OSError:
+            return None
+
+    def head(self, path: str, size: int) -> bytes | None:
+        try:
+            with open(path, "rb") as handle:
+                return handle.read(size)
         except OSError:
             return None
 

@@ -14,7 +14,12 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
 
 
 def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
-    """MOE-16: scanner, daemon and updater running, fresh signatures, a passing self-test."""
+    """MOE-16: scanner, daemon and updater running, the updater checking often enough, fresh
+    signatures, and a recent health check that passed (daemon, signatures, detection).
+
+    The health record is the antivirus role's (``antivirus_checks.py health``): a record that
+    cannot be trusted fails as undecided, never as passed.
+    """
     av = ev["antivirus"]
     reasons = missing(ev, "antivirus", "packages") or [
         f"package {name} is not installed"
@@ -25,6 +30,12 @@ def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
         reasons.append("the scanner daemon (clamav-daemon) is not running")
     if not av["updater_active"]:
         reasons.append("the signature updater (clamav-freshclam) is not running")
+    checks = av["updater_checks_per_day"]
+    floor = th["update_checks_per_day"]
+    if checks is None:
+        reasons.append("freshclam has no configuration (/etc/clamav/freshclam.conf)")
+    elif checks < floor:
+        reasons.append(f"freshclam checks for signatures {checks} times a day (at least {floor})")
     age = av["newest_signature_age_hours"]
     if age is None:
         reasons.append("no signature database")
@@ -35,18 +46,29 @@ def antivirus(ev: dict, th: dict, inputs: dict) -> Verdict:
     test = av["selftest"]
     if not test["present"]:
         reasons.append("no detection self-test record")
+    elif test["passed"] is None:
+        reasons.append(f"the self-test record cannot be trusted: {test['detail']}")
     elif not test["passed"]:
-        reasons.append(f"the last detection self-test failed: {test['detail']}")
+        failed = ", ".join(test.get("failed") or []) or "?"
+        reasons.append(f"the last self-test failed ({failed}): {test['detail']}")
     elif (test["age_hours"] or 0) > th["selftest_max_age_hours"]:
         reasons.append(f"the last detection self-test is {test['age_hours']:.0f} h old")
     shown = {
-        key: av[key]
+        key: av.get(key)
         for key in (
             "packages",
             "daemon_active",
             "updater_active",
+            "updater_checks_per_day",
+            "freshclam",
+            "official_databases",
             "newest_signature_age_hours",
             "selftest",
+            "memory_total_mib",
+            "clamd",
+            "on_access_active",
+            "scan_timer_enabled",
+            "last_scan",
         )
     }
     return verdict(reasons, shown)

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible_collections.edu_tw.hardening.plugins.module_utils import constants, maintenance_windows
+from ansible_collections.edu_tw.hardening.plugins.module_utils import (
+    antivirus_checks,
+    constants,
+    maintenance_windows,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLES = ROOT / "roles"
@@ -78,3 +82,18 @@ def test_the_window_program_and_the_collector_read_the_same_files():
     assert maintenance_windows.CONFIG_PATH == constants.REMOTE_ACCESS_CONFIG
     assert maintenance_windows.PROGRAM_PATH.startswith("/usr/local/lib/edu_tw_hardening/")
     assert f"{constants.STATE_DIR}/windows" == constants.WINDOWS_DIR
+
+
+def test_the_antivirus_role_installs_and_configures_what_the_program_and_the_audit_read():
+    role = _yaml(ROLES / "antivirus" / "vars" / "main.yml")
+    assert role["__antivirus_program"] == antivirus_checks.PROGRAM_PATH
+    assert role["__antivirus_config"] == antivirus_checks.CONFIG_PATH
+    assert role["__antivirus_freshclam_conf"] == antivirus_checks.FRESHCLAM_CONF
+    assert role["__antivirus_clamd_conf"] == antivirus_checks.CLAMD_CONF
+    assert role["__antivirus_daemon_service"] == antivirus_checks.DAEMON_UNIT
+    assert role["__antivirus_updater_service"] == antivirus_checks.UPDATER_UNIT
+    assert role["__antivirus_on_access_service"] == antivirus_checks.ON_ACCESS_UNIT
+    assert f"{role['__antivirus_health_unit']}.service" == antivirus_checks.HEALTH_SERVICE
+    assert f"{role['__antivirus_scan_unit']}.service" == antivirus_checks.SCAN_SERVICE
+    # The program runs alone on the host (standard library only), so it keeps its own copy.
+    assert antivirus_checks.STATE_DIR == constants.STATE_DIR

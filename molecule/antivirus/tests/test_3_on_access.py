@@ -1,0 +1,26 @@
+# Copyright: (c) 2026, edu_tw.hardening contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""On-access scanning of the declared directory: a planted EICAR file is detected and
+moved to the quarantine within seconds; a file outside the directory is left alone."""
+
+from __future__ import annotations
+
+from av_helpers import QUARANTINE, WATCHED, plant_eicar, wait_until
+
+
+def test_a_planted_file_in_the_watched_directory_is_quarantined(host):
+    plant_eicar(host, "/root/staged.com")
+    # Copied in by another process, as a file arrives (written, then closed).
+    host.check_output(
+        f"cp /root/staged.com {WATCHED}/arrived.com && cat {WATCHED}/arrived.com >/dev/null || true"
+    )
+    assert wait_until(lambda: not host.file(f"{WATCHED}/arrived.com").exists, 20), host.run(
+        "journalctl -u clamav-clamonacc --no-pager -n 30"
+    ).stdout
+    assert host.file(f"{QUARANTINE}/arrived.com").exists
+
+
+def test_a_file_outside_the_watched_directory_is_left_alone(host):
+    assert host.file("/root/staged.com").exists
+    host.run("rm -f /root/staged.com")
