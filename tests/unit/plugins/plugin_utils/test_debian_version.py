@@ -177,13 +177,14 @@ SORTED_VERSIONS: list[str] = [
 
 @pytest.mark.parametrize(("a", "b", "expected"), ORDER_CASES)
 def test_compare(a: str, b: str, expected: int) -> None:
-    assert compare(a, b) == expected
-    assert compare(b, a) == -expected
-    assert lt(a, b) is (expected < 0)
-    assert lt(b, a) is (expected > 0)
+    first, second = a, b
+    assert compare(first, second) == expected
+    assert compare(second, first) == -expected  # symmetric
+    assert lt(first, second) is (expected < 0)
+    assert lt(second, first) is (expected > 0)
 
 
-@pytest.mark.parametrize("version", sorted({v for a, b, _ in ORDER_CASES for v in (a, b)}))
+@pytest.mark.parametrize("version", sorted({v for a, b, _expected in ORDER_CASES for v in (a, b)}))
 def test_reflexive(version: str) -> None:
     assert compare(version, version) == 0
     assert not lt(version, version)
@@ -203,7 +204,7 @@ _sort_key = functools.cmp_to_key(compare)
 
 
 def test_transitive_over_all_cases() -> None:
-    versions = sorted({v for a, b, _ in ORDER_CASES for v in (a, b)} | set(SORTED_VERSIONS))
+    versions = sorted({v for a, b, _expected in ORDER_CASES for v in (a, b)} | set(SORTED_VERSIONS))
     for a, b, c in itertools.product(versions[:40], repeat=3):
         if compare(a, b) <= 0 and compare(b, c) <= 0:
             assert compare(a, c) <= 0, (a, b, c)
@@ -389,7 +390,7 @@ def _random_version(rng: random.Random) -> str:
 
     def part(first_digit: bool) -> str:
         text = rng.choice("0123456789") if first_digit else ""
-        text += "".join(rng.choice(tokens) for _ in range(rng.randint(0, 4)))
+        text += "".join(rng.choice(tokens) for _token in range(rng.randint(0, 4)))
         return text.replace("-", "") if not first_digit else text
 
     upstream = part(True)
