@@ -22,6 +22,10 @@ done
 for i in $(seq "$max"); do
   for _ in $(seq 30); do podman exec "$run-$i" systemctl is-active -q ssh 2>/dev/null && break; sleep 1; done
   podman exec -i "$run-$i" sh -c 'mkdir -p -m 700 /root/.ssh && cat > /root/.ssh/authorized_keys' <"$work/key.pub"
+  # The hosts reach no ClamAV server: their signatures are a local test database, as on the
+  # test hosts (molecule/shared/files/make_signatures.py).
+  python3 molecule/shared/files/make_signatures.py |
+    podman exec -i "$run-$i" sh -c 'mkdir -p /srv/edu_tw_hardening-mirror && cat > /srv/edu_tw_hardening-mirror/edu_tw_test.ndb'
 done
 
 subnet=$(podman network inspect podman -f '{{range .Subnets}}{{.Subnet}}{{end}}')
@@ -41,6 +45,8 @@ inventory() { # transport count
     echo "      ansible_python_interpreter: /usr/bin/python3"
     # site.yml firewalls the hosts: keep SSH open from the machine (the network's gateway).
     echo "      firewall_management_sources: [$subnet]"
+    echo "      antivirus_official_databases_enabled: false"
+    echo "      antivirus_custom_urls: [file:///srv/edu_tw_hardening-mirror/edu_tw_test.ndb]"
   done
 }
 
