@@ -18,6 +18,9 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue,
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import (
     password as password_rules,
 )
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common import (
+    VULNERABILITY_SCAN,
+)
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
 
@@ -249,6 +252,7 @@ def audit_evaluate(
     today: str | None = None,
     controls: list | None = None,
     waivers_file: str | None = None,
+    scan: Any = None,
 ) -> dict:
     """Judge one host's evidence (documented in audit_evaluate.yml)."""
     every = catalogue.load()
@@ -264,11 +268,13 @@ def audit_evaluate(
     failure = collection_failure(result)
     if failure is not None:
         return _unreachable(host, failure)
+    declared = site_inputs(every, declarations)
+    declared[VULNERABILITY_SCAN] = scan
     verdicts = evaluate.evaluate_host(
         host,
         result["evidence"],
         selected,
-        site_inputs(every, declarations),
+        declared,
         checked,
         day,
         _available_roles(),

@@ -31,6 +31,7 @@ import fnmatch
 import functools
 import ipaddress
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -60,6 +61,7 @@ CHECK_KEYS = frozenset(
         "empty_allowed",
         "max_length",
         "max_items",
+        "text_is_one_entry",
     }
 )
 # Unicode categories that are never part of a value: controls (newline, tab, escape),
@@ -274,6 +276,49 @@ FORMATS: dict[str, Format] = {
         "its path)",
     ),
     "clock": _pattern(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]", "a time of day, HH:MM (00:00 to 23:59)"),
+    # apt's sources: a mirror on the network, or on a disk of the host (file:/srv/mirror).
+    "apt_uri": _pattern(
+        r"(?:https?://"
+        + _URL_HOST
+        + _URL_PATH
+        + r"|file:(?!.*//)(?!.*/\.\.?(?:/|$))"
+        + _PLAIN_PATH
+        + r")",
+        "an http:// or https:// URL (a host, an optional port, a path of letters, digits and "
+        ". _ ~ - /) or file:/absolute/path",
+    ),
+    # unattended-upgrades' Origins-Pattern: comma-separated key=value, its own keys only;
+    # values of letters, digits and . _ ~ + - / or its ${distro_codename} and ${distro_id}.
+    "origin_pattern": _pattern(
+        r"(?:origin|o|label|l|archive|a|suite|codename|n|component|c|site)="
+        r"(?:[A-Za-z0-9._~+/-]|\$\{distro_(?:codename|id)\})+"
+        r"(?:,(?:origin|o|label|l|archive|a|suite|codename|n|component|c|site)="
+        r"(?:[A-Za-z0-9._~+/-]|\$\{distro_(?:codename|id)\})+)*",
+        "an Origins-Pattern entry: key=value pairs separated by commas, keys origin (o), label "
+        "(l), archive (a), suite, codename (n), component (c), site; values of letters, "
+        "digits, . _ ~ + - / and ${distro_codename} or ${distro_id}",
+    ),
+    "package_pattern": _pattern(
+        r"[a-z0-9][a-z0-9.+-]{0,99}(?:\.\*)?",
+        "a Debian package name (that package only), or a name followed by .* (every package "
+        "whose name starts with it)",
+    ),
+    "mail_address": _pattern(
+        r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*",
+        "a mail address (a local part of letters, digits and . _ % + - that starts with a "
+        "letter or digit, then @ and a host name)",
+    ),
+    "unit": _pattern(
+        r"[A-Za-z0-9][A-Za-z0-9:_.@-]{0,250}",
+        "a systemd unit name (letters, digits, ':', '_', '.', '@' and '-')",
+    ),
+    # A document the controller reads: from the site's network, or a file it has.
+    "document_location": _pattern(
+        r"(?:https?://" + _URL_HOST + _URL_PATH + r"|" + _PLAIN_PATH + r")",
+        "an http:// or https:// URL (a host, an optional port, a path of letters, digits and "
+        ". _ ~ - /) or an absolute path of a file on the controller",
+    ),
 }
 """Every string format a check can name, with what it accepts (shown in the role READMEs)."""
 
@@ -487,7 +532,10 @@ class _Checker:
         kind = option.get("type", "str")
         check = self.role.checks.get(path, {})
         if kind == "list":
-            items = to_list(value)
+            # An entry that holds commas itself (an origin pattern) is never split: split, it
+            # would become several broader entries that each pass.
+            one = check.get("text_is_one_entry") and isinstance(value, str) and value
+            items = [value] if one else to_list(value)
             if len(items) > int(check.get("max_items", MAX_ITEMS)):
                 raise Invalid(
                     f"has {len(items)} entries, more than {check.get('max_items', MAX_ITEMS)}"
@@ -868,14 +916,22 @@ def firewall_lockout(values: dict, context: dict) -> list[str]:
 
 def audit_selection(values: dict, context: dict) -> list[str]:
     """Refuse control patterns that match no control of the selected tiers (audit's rule):
-    a typo must not become an audit that judges nothing and passes."""
+    a typo must not become an audit that judges nothing and passes. Refuse a tracker
+    location that is a path but no readable file on the controller (the action runs there)."""
     controls = [c for c in _catalogue().values() if c["tier"] in values["tiers"]]
-    return [
+    errors = [
         f"audit_controls: {pattern} matches no control of the catalogue in tier(s) "
         f"{', '.join(values['tiers'])}; valid IDs: {', '.join(c['id'] for c in controls)}"
         for pattern in values["controls"]
         if not any(fnmatch.fnmatchcase(c["id"], pattern) for c in controls)
     ]
+    tracker = values.get("vulnerability_tracker") or ""
+    if tracker.startswith("/") and not (os.path.isfile(tracker) and os.access(tracker, os.R_OK)):
+        errors.append(
+            f"audit_vulnerability_tracker: {tracker} is neither an http(s) URL nor a readable "
+            "file on the controller"
+        )
+    return errors
 
 
 # Accounts a remote-maintenance window may never open: the administrator's.
@@ -1052,7 +1108,30 @@ def antivirus_paths(values: dict, context: dict) -> list[str]:
     return errors
 
 
+def patching_window(values: dict, context: dict) -> list[str]:
+    """The reboot window of a patch run (patching's rule): no window (start and end empty) or
+    both times, the end after the start on the same day; days only with times."""
+    window = values["reboot_window"]
+    start, end, days = window["start"], window["end"], window["days"]
+    if not start and not end:
+        if days:
+            return [
+                "patching_reboot_window: days are given without start and end; give the "
+                "times of the window, or no days for no window"
+            ]
+        return []
+    if not start or not end:
+        return ["patching_reboot_window: give both start and end (HH:MM), or neither for no window"]
+    if end <= start:
+        return [
+            f"patching_reboot_window: the window ends ({end}) at or before its start ({start}); "
+            "a window lies within one day (split one that runs past midnight in two runs)"
+        ]
+    return []
+
+
 ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {
+    "patching": patching_window,
     "firewall": firewall_lockout,
     "audit": audit_selection,
     "remote_access": remote_access_windows,
@@ -1085,7 +1164,8 @@ def accepts(role_inputs: RoleInputs, path: str) -> str:
             if element == "dict"
             else f"({_scalar_accepts(element, option, check)})"
         )
-        parts.append(f"a list (also as comma-separated text) of {what}")
+        text = "one entry as text" if check.get("text_is_one_entry") else "comma-separated text"
+        parts.append(f"a list (also as {text}) of {what}")
         parts.append(f"at most {check.get('max_items', MAX_ITEMS)} entries")
         if "unique" in check:
             parts.append(f"each {check['unique']} once")
@@ -1093,6 +1173,8 @@ def accepts(role_inputs: RoleInputs, path: str) -> str:
         key = FORMATS[check.get("key_format", "text")].description
         value = FORMATS[check["format"]].description
         parts.append(f"a mapping (also as a JSON object) of ({key}) to ({value})")
+    elif kind == "dict":
+        parts.append("a mapping (also as a JSON object) with the keys below")
     else:
         parts.append(_scalar_accepts(kind, option, check))
     if "below" in check:

@@ -19,6 +19,7 @@ source package. Versions are compared with dpkg's rules (``debian_version``), ne
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, NamedTuple
 
@@ -103,7 +104,24 @@ def load_index(document: str | bytes, releases: set[str] | frozenset[str]) -> di
                         nodsa_reason=_text(found.get("nodsa_reason")),
                     )
                 )
-    return {"releases": index, "skipped": skipped}
+    # A release the document says nothing about is left out, so that scanning it is an error
+    # (a tracker copy cut short, a codename it does not know yet), never a clean result.
+    return {"releases": {name: found for name, found in index.items() if found}, "skipped": skipped}
+
+
+def lowest(versions: list[str]) -> str:
+    """The lowest of a source package's installed versions (several while an upgrade is half
+    done: the oldest is what is exposed). A version the comparator refuses wins, so that the
+    scan reports it as unreadable rather than judging a readable one. ValueError when there
+    is none."""
+    if not versions:
+        raise ValueError("no installed version")
+    for version in versions:
+        try:
+            debian_version.parse(version)
+        except debian_version.VersionError:
+            return version
+    return min(versions, key=functools.cmp_to_key(debian_version.compare))
 
 
 def scan(index: dict, release: str, installed: dict[str, str]) -> dict:
@@ -134,8 +152,11 @@ def scan(index: dict, release: str, installed: dict[str, str]) -> dict:
             }
             if entry.status == "resolved":
                 fixed = entry.fixed_version
-                if not fixed or fixed == "0":
+                if fixed == "0":
                     continue  # never affected in this release
+                if not fixed:
+                    unreadable.append({**finding, "error": "resolved with no fixed version"})
+                    continue
                 try:
                     older = debian_version.compare(version, fixed) < 0
                 except debian_version.VersionError as exc:

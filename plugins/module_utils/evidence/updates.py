@@ -2,10 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Evidence for MOE-17 (patching): automatic upgrades, the archives apt knows (the security
-ones among them), pending updates, reboot state."""
+ones among them), pending updates, reboot and restarts owed, the last automatic and patch
+runs, and the installed source packages that the controller's vulnerability scan matches
+against the security tracker."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -17,6 +20,10 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host imp
 )
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
     package_list,
+    source_package_list,
+)
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.timestamps import (
+    parse_iso_time,
 )
 
 AREA = "updates"
@@ -28,6 +35,22 @@ installed and candidate versions."""
 UPGRADE_TIMER = "apt-daily-upgrade.timer"
 REBOOT_REQUIRED = "/run/reboot-required"
 REBOOT_REQUIRED_PKGS = "/run/reboot-required.pkgs"
+OS_RELEASE = "/etc/os-release"
+RUNNING_KERNEL = "/proc/sys/kernel/osrelease"
+INSTALLED_KERNELS = "/boot/vmlinuz-*"
+NEEDRESTART_ARGV = ["needrestart", "-b", "-r", "l"]
+"""Batch mode, list only: the services running outdated code (``NEEDRESTART-SVC:``) and the
+kernel's state (``NEEDRESTART-KSTA:``); it restarts nothing."""
+UNATTENDED_STAMP = "/var/lib/apt/periodic/unattended-upgrades-stamp"
+"""Touched by apt.systemd.daily only after unattended-upgrade succeeded."""
+PATCH_RECORD = "/var/lib/edu_tw_hardening/patch-run.json"
+"""Written by the collection's patch playbook at the end of each host's run."""
+# needrestart's kernel states: 0 unknown, 1 current, 2 an ABI-compatible upgrade pending
+# (same release name, newer build), 3 a newer kernel installed.
+_KERNEL_STATES = {
+    "2": "an ABI-compatible kernel upgrade is installed",
+    "3": "a newer kernel is installed",
+}
 
 _CONFIG_LINE = re.compile(r'^(?P<key>\S+)\s+"(?P<value>.*)";\s*$')
 # A source as `apt-cache policy` prints it, under "Package files:" and under each version of
@@ -136,6 +159,61 @@ def parse_reboot_packages(text: str | None) -> list[str]:
     return names
 
 
+def parse_os_release(text: str | None) -> dict[str, str]:
+    """The ``KEY=value`` pairs of /etc/os-release, quotes removed (os-release(5))."""
+    fields: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            fields[key] = value
+    return fields
+
+
+def parse_needrestart(text: str) -> dict:
+    """What ``needrestart -b`` reports: ``services`` to restart (sorted, once each) and
+    ``kernel``, why the running kernel is outdated (None when it is not, or unknown)."""
+    services: set[str] = set()
+    kernel = None
+    for line in text.splitlines():
+        key, _sep, value = line.partition(": ")
+        if key == "NEEDRESTART-SVC" and value.strip():
+            services.add(value.strip())
+        elif key == "NEEDRESTART-KSTA":
+            kernel = _KERNEL_STATES.get(value.strip())
+    return {"services": sorted(services), "kernel": kernel}
+
+
+def other_kernels(running: str | None, installed: Iterable[str]) -> list[str]:
+    """The installed kernel images (``/boot/vmlinuz-RELEASE``) other than the running release,
+    as release names. Which of them is newer is the controller's to judge (Debian version
+    order); a host whose /boot holds none (a container) lists none."""
+    names = [path.rsplit("/", 1)[-1][len("vmlinuz-") :] for path in installed]
+    return sorted(name for name in names if name and name != (running or "").strip())
+
+
+def parse_patch_record(text: str | None) -> tuple[dict | None, str | None]:
+    """The patch playbook's last record (``finished``, ``installed``, ``rebooted``,
+    ``reboot_owed``) and why it could not be read; (None, None) when there is none."""
+    if text is None:
+        return None, None
+    try:
+        record = json.loads(text)
+    except ValueError as exc:
+        return None, f"{PATCH_RECORD}: not JSON: {exc}"
+    if not isinstance(record, dict) or parse_iso_time(record.get("finished")) is None:
+        return None, f"{PATCH_RECORD}: no finishing time"
+    installed = record.get("installed")
+    return {
+        "finished": record["finished"],
+        "installed": [str(item) for item in installed] if isinstance(installed, list) else [],
+        "rebooted": record.get("rebooted") is True,
+        "reboot_owed": record.get("reboot_owed") is True,
+    }, None
+
+
 def timer_enabled(host: HostReader, unit: str) -> bool:
     """Whether a timer is both enabled (survives a reboot) and active (running now)."""
     return unit_enabled(host, unit) and unit_active(host, unit) is True
@@ -169,6 +247,14 @@ def collect(host: HostReader) -> dict:
     reboot_required = (
         host.read(REBOOT_REQUIRED) is not None or host.mtime(REBOOT_REQUIRED) is not None
     )
+    sources_installed, _error = source_package_list(host)  # packages_error says why not
+    os_release = parse_os_release(host.read(OS_RELEASE))
+    release = os_release.get("VERSION_CODENAME") or None
+    running_kernel = (host.read(RUNNING_KERNEL) or "").strip() or None
+    restart = host.run(NEEDRESTART_ARGV)
+    restart_error = command_failure(NEEDRESTART_ARGV, restart)
+    restarts = parse_needrestart(restart.out) if restart_error is None else {}
+    patch_run, patch_run_error = parse_patch_record(host.read(PATCH_RECORD))
     return {
         "unattended_upgrades_installed": "unattended-upgrades" in packages,
         "auto_upgrade_enabled": periodic_enabled(settings, "APT::Periodic::Unattended-Upgrade"),
@@ -182,8 +268,19 @@ def collect(host: HostReader) -> dict:
         "pending_security": sum(1 for item in pending if item["security"]),
         "reboot_required": reboot_required,
         "reboot_packages": parse_reboot_packages(host.read(REBOOT_REQUIRED_PKGS)),
+        "kernel_running": running_kernel,
+        "kernels_other": other_kernels(running_kernel, host.glob(INSTALLED_KERNELS)),
+        "kernel_outdated": restarts.get("kernel"),
+        "restart_services": restarts.get("services", []),
+        "last_unattended_run": host.mtime(UNATTENDED_STAMP),
+        "last_patch_run": patch_run,
+        "release": release,
+        "source_packages": sources_installed,
         "error": error,
         "packages_error": packages_error,
         "config_error": config_error,
         "sources_error": sources_error,
+        "restart_error": restart_error,
+        "release_error": None if release else f"{OS_RELEASE} names no VERSION_CODENAME",
+        "patch_run_error": patch_run_error,
     }

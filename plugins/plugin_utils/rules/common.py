@@ -25,6 +25,12 @@ Rule = Callable[[dict, dict, dict], Verdict]
 """A rule: (the host's evidence, the control's thresholds, the site's inputs) -> verdict."""
 
 
+VULNERABILITY_SCAN = "__vulnerability_scan__"
+"""The key of the site inputs under which the audit passes a host's vulnerability scan (its
+entry of edu_tw.hardening.vulnerability_scan's ``scans``; None when no tracker document is
+configured). Made on the controller, it is not the site's declaration but the rules read it
+beside them."""
+
 MISSING = "evidence missing"
 """How every reason about evidence that could not be read begins."""
 

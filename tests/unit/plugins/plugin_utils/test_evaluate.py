@@ -375,6 +375,7 @@ def patched(fresh: dict) -> dict:
         package_lists_update_enabled=True,
         sources=["http://deb.debian.org/debian bookworm/main", SECURITY],
         security_sources=[SECURITY],
+        restart_error=None,
     )
     return ev
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -545,3 +546,119 @@ def test_a_pattern_outside_the_selected_tiers_is_refused():
 
 def test_patterns_that_match_are_accepted():
     assert errors("audit", audit_report_dir="/tmp/r", audit_controls="MOE-12.9.*,MOE-15") == []
+
+
+# ---------------------------------------------------------------- the audit's tracker document
+
+
+def tracker_errors(location: str) -> list[str]:
+    return errors("audit", audit_report_dir="/tmp/r", audit_vulnerability_tracker=location)
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://security-tracker.debian.org/tracker/data/json",
+        "http://mirror.school.example:8080/debian/tracker.json",
+        "http://10.0.0.5/tracker",
+        "https://[2001:db8::1]/tracker.json",
+        "https://mirror",
+    ],
+)
+def test_an_http_url_of_the_tracker_is_accepted(location):
+    assert tracker_errors(location) == []
+
+
+def test_no_tracker_is_accepted():
+    assert tracker_errors("") == []
+
+
+def test_an_existing_file_on_the_controller_is_accepted(tmp_path):
+    path = tmp_path / "tracker.json"
+    path.write_text("{}")
+    assert tracker_errors(str(path)) == []
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://mirror/tracker.json\n",
+        "https://mirror/tracker.json\nhttp://evil/x",
+        "/srv/tracker.json\n",
+        "https://mirror/tracker json",
+        " /srv/tracker.json",
+        "/srv/tracker json",
+        "file:///srv/tracker.json",
+        "ftp://mirror/tracker.json",
+        "tracker.json",
+        "./tracker.json",
+        "~/tracker.json",
+        "http://h/x?y#z",
+        "http://h/x?y",
+        "http://h/x#z",
+        "http://user:pass@h/x",
+        "http://h:0/x",
+        "http://h:65536/x",
+        "javascript:alert(1)",
+        "//h/x",
+        "HTTP://h/x",
+        "/srv/追蹤.json",
+        "https://例え.jp/x",
+        "/srv/tracker\u202e.json",
+    ],
+)
+def test_a_location_that_is_no_plain_url_or_absolute_path_is_refused(location):
+    (message,) = tracker_errors(location)
+    assert message.startswith("audit_vulnerability_tracker: ")
+
+
+def test_the_format_says_what_a_tracker_location_may_be():
+    (message,) = tracker_errors("ftp://mirror/tracker.json")
+    assert "http:// or https:// URL" in message and "absolute path" in message
+
+
+def test_a_path_that_is_no_file_on_the_controller_is_refused(tmp_path):
+    missing = str(tmp_path / "absent.json")
+    assert tracker_errors(missing) == [
+        f"audit_vulnerability_tracker: {missing} is neither an http(s) URL nor a readable "
+        "file on the controller"
+    ]
+
+
+def test_a_directory_is_no_tracker_document(tmp_path):
+    (message,) = tracker_errors(str(tmp_path))
+    assert message.endswith("is neither an http(s) URL nor a readable file on the controller")
+    (message,) = tracker_errors("/")
+    assert message.startswith("audit_vulnerability_tracker: / is neither")
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads anything")
+def test_an_unreadable_file_is_refused(tmp_path):
+    path = tmp_path / "tracker.json"
+    path.write_text("{}")
+    path.chmod(0)
+    assert len(tracker_errors(str(path))) == 1
+
+
+def test_a_tracker_problem_and_a_control_problem_are_reported_together(tmp_path):
+    found = errors(
+        "audit",
+        audit_report_dir="/tmp/r",
+        audit_controls="MOE-99",
+        audit_vulnerability_tracker=str(tmp_path / "absent.json"),
+    )
+    assert [message.split(":")[0] for message in found] == [
+        "audit_controls",
+        "audit_vulnerability_tracker",
+    ]
+
+
+def test_the_tracker_rule_reads_the_checked_value_not_a_url():
+    # A URL is the controller's to fetch at run time: never looked up while checking.
+    assert (
+        inputs.audit_selection(
+            {"tiers": ["core"], "controls": [], "vulnerability_tracker": "https://mirror/x"}, {}
+        )
+        == []
+    )
+    assert inputs.audit_selection({"tiers": ["core"], "controls": []}, {}) == []

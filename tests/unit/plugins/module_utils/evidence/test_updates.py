@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import updates
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
@@ -356,10 +357,21 @@ def test_collect_on_host_without_apt_tools_reports_everything_off_and_why():
         "pending_security": 0,
         "reboot_required": False,
         "reboot_packages": [],
+        "kernel_running": None,
+        "kernels_other": [],
+        "kernel_outdated": None,
+        "restart_services": [],
+        "last_unattended_run": None,
+        "last_patch_run": None,
+        "release": None,
+        "source_packages": {},
         "error": "dpkg-query is not installed (not found on the host)",
         "packages_error": "dpkg-query is not installed (not found on the host)",
         "config_error": "apt-config is not installed (not found on the host)",
         "sources_error": "apt-cache is not installed (not found on the host)",
+        "restart_error": "needrestart is not installed (not found on the host)",
+        "release_error": "/etc/os-release names no VERSION_CODENAME",
+        "patch_run_error": None,
     }
 
 
@@ -385,3 +397,221 @@ def test_failing_source_listing_is_a_sources_error():
 def test_host_with_apt_readable_has_no_errors():
     evidence = updates.collect(_host())
     assert [evidence[k] for k in ("packages_error", "config_error", "sources_error")] == [None] * 3
+
+
+# ---------------------------------------------------------------- release, kernels, restarts
+
+# /etc/os-release of Debian 12, trimmed.
+OS_RELEASE = """\
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION_CODENAME=bookworm
+ID=debian
+# a comment=ignored
+HOME_URL='https://www.debian.org/'
+"""
+NEEDRESTART_KEY = " ".join(updates.NEEDRESTART_ARGV)
+# `needrestart -b -r l` on a Debian 12 host after an openssl and kernel upgrade.
+NEEDRESTART_OUTPUT = """\
+NEEDRESTART-VER: 3.6
+NEEDRESTART-KCUR: 6.1.0-40-amd64
+NEEDRESTART-KEXP: 6.1.0-41-amd64
+NEEDRESTART-KSTA: 3
+NEEDRESTART-SVC: ssh.service
+NEEDRESTART-SVC: cron.service
+NEEDRESTART-SVC: ssh.service
+"""
+DPKG_SOURCES_OUTPUT = (
+    "libc6\t2.36-9+deb12u13\tinstall ok installed\tglibc\t2.36-9+deb12u13\n"
+    "libssl3\t3.0.17-1~deb12u3\tinstall ok installed\topenssl\t3.0.17-1~deb12u3\n"
+    "unattended-upgrades\t2.9.1+nmu3\tinstall ok installed\t\t\n"
+)
+
+
+def test_parse_os_release_reads_keys_and_drops_quotes():
+    fields = updates.parse_os_release(OS_RELEASE)
+    assert (fields["VERSION_CODENAME"], fields["VERSION_ID"], fields["HOME_URL"]) == (
+        "bookworm",
+        "12",
+        "https://www.debian.org/",
+    )
+    assert fields["PRETTY_NAME"] == "Debian GNU/Linux 12 (bookworm)"
+    assert "# a comment" not in fields
+
+
+def test_parse_os_release_of_nothing_is_empty():
+    assert updates.parse_os_release(None) == {}
+    assert updates.parse_os_release("garbage\n=x\n") == {}
+
+
+def test_parse_os_release_keeps_a_lone_quote():
+    assert updates.parse_os_release('A="\nB=""\n') == {"A": '"', "B": ""}
+
+
+def test_parse_needrestart_lists_services_once_and_the_kernel_state():
+    assert updates.parse_needrestart(NEEDRESTART_OUTPUT) == {
+        "services": ["cron.service", "ssh.service"],
+        "kernel": "a newer kernel is installed",
+    }
+
+
+@pytest.mark.parametrize(
+    ("state", "kernel"),
+    [
+        ("0", None),
+        ("1", None),
+        ("2", "an ABI-compatible kernel upgrade is installed"),
+        ("3", "a newer kernel is installed"),
+    ],
+)
+def test_parse_needrestart_kernel_states(state, kernel):
+    assert updates.parse_needrestart(f"NEEDRESTART-KSTA: {state}\n")["kernel"] == kernel
+
+
+def test_parse_needrestart_of_an_up_to_date_host_is_empty():
+    text = "NEEDRESTART-VER: 3.6\nNEEDRESTART-KCUR: 6.1.0-41-amd64\nNEEDRESTART-KSTA: 1\n"
+    assert updates.parse_needrestart(text) == {"services": [], "kernel": None}
+
+
+def test_other_kernels_leaves_out_the_running_one():
+    installed = ["/boot/vmlinuz-6.1.0-41-amd64", "/boot/vmlinuz-6.1.0-40-amd64", "/boot/vmlinuz-"]
+    assert updates.other_kernels("6.1.0-41-amd64\n", installed) == ["6.1.0-40-amd64"]
+    assert updates.other_kernels(None, installed) == ["6.1.0-40-amd64", "6.1.0-41-amd64"]
+    assert updates.other_kernels("6.1.0-41-amd64", []) == []
+
+
+def test_parse_patch_record_reads_the_playbooks_record():
+    text = json.dumps(
+        {
+            "finished": "2026-11-20T03:00:00Z",
+            "installed": ["openssl", 3],
+            "rebooted": "yes",
+            "reboot_owed": True,
+        }
+    )
+    assert updates.parse_patch_record(text) == (
+        {
+            "finished": "2026-11-20T03:00:00Z",
+            "installed": ["openssl", "3"],
+            "rebooted": False,
+            "reboot_owed": True,
+        },
+        None,
+    )
+
+
+def test_parse_patch_record_of_no_file_is_neither_record_nor_error():
+    assert updates.parse_patch_record(None) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("{", "not JSON"),
+        ("[]", "no finishing time"),
+        ('{"finished": "yesterday"}', "no finishing time"),
+        ('{"installed": []}', "no finishing time"),
+        ("", "not JSON"),
+    ],
+)
+def test_an_unreadable_patch_record_says_why(text, why):
+    record, error = updates.parse_patch_record(text)
+    assert record is None
+    assert error.startswith(f"{updates.PATCH_RECORD}: {why}")
+
+
+def test_a_patch_record_with_installed_not_a_list_installs_nothing():
+    record, _error = updates.parse_patch_record(
+        '{"finished": "2026-11-20T03:00:00", "installed": "x"}'
+    )
+    assert record["installed"] == []
+
+
+def _full_host(**overrides) -> RecordedHost:
+    files = {
+        updates.OS_RELEASE: OS_RELEASE,
+        updates.RUNNING_KERNEL: "6.1.0-40-amd64\n",
+        "/boot/vmlinuz-6.1.0-40-amd64": "",
+        "/boot/vmlinuz-6.1.0-41-amd64": "",
+    }
+    files.update(overrides.pop("files", {}))
+    commands = {
+        DPKG_KEY: DPKG_SOURCES_OUTPUT,
+        NEEDRESTART_KEY: NEEDRESTART_OUTPUT,
+        "apt-cache policy libc6 libssl3 unattended-upgrades": "",
+    }
+    commands.update(overrides.pop("commands", {}))
+    return _host(files=files, commands=commands, **overrides)
+
+
+def test_collect_reports_release_kernels_restarts_and_sources():
+    evidence = updates.collect(_full_host(mtimes={updates.UNATTENDED_STAMP: 1_795_000_000.0}))
+    assert {
+        key: evidence[key]
+        for key in (
+            "release",
+            "release_error",
+            "kernel_running",
+            "kernels_other",
+            "kernel_outdated",
+            "restart_services",
+            "restart_error",
+            "last_unattended_run",
+            "last_patch_run",
+            "patch_run_error",
+            "source_packages",
+        )
+    } == {
+        "release": "bookworm",
+        "release_error": None,
+        "kernel_running": "6.1.0-40-amd64",
+        "kernels_other": ["6.1.0-41-amd64"],
+        "kernel_outdated": "a newer kernel is installed",
+        "restart_services": ["cron.service", "ssh.service"],
+        "restart_error": None,
+        "last_unattended_run": 1_795_000_000.0,
+        "last_patch_run": None,
+        "patch_run_error": None,
+        "source_packages": {
+            "glibc": ["2.36-9+deb12u13"],
+            "openssl": ["3.0.17-1~deb12u3"],
+            "unattended-upgrades": ["2.9.1+nmu3"],
+        },
+    }
+
+
+def test_collect_reports_a_failing_needrestart_and_lists_no_services():
+    host = _full_host(commands={NEEDRESTART_KEY: Result(1, NEEDRESTART_OUTPUT, "Error: x")})
+    evidence = updates.collect(host)
+    assert evidence["restart_error"] == "needrestart -b -r l exited 1: Error: x"
+    assert (evidence["restart_services"], evidence["kernel_outdated"]) == ([], None)
+
+
+def test_collect_reports_a_release_without_codename_as_an_error():
+    evidence = updates.collect(
+        _full_host(files={updates.OS_RELEASE: 'ID=debian\nVERSION_ID="12"\n'})
+    )
+    assert (evidence["release"], evidence["release_error"]) == (
+        None,
+        "/etc/os-release names no VERSION_CODENAME",
+    )
+
+
+def test_collect_reads_the_patch_record_and_its_errors():
+    record = '{"finished": "2026-11-20T03:00:00Z", "installed": ["openssl"], "rebooted": true}'
+    evidence = updates.collect(_full_host(files={updates.PATCH_RECORD: record}))
+    assert (evidence["last_patch_run"]["installed"], evidence["patch_run_error"]) == (
+        ["openssl"],
+        None,
+    )
+    evidence = updates.collect(_full_host(files={updates.PATCH_RECORD: "garbage"}))
+    assert evidence["last_patch_run"] is None
+    assert evidence["patch_run_error"].startswith(f"{updates.PATCH_RECORD}: not JSON")
+
+
+def test_collect_of_a_container_without_boot_images_lists_no_other_kernel():
+    host = _full_host()
+    for path in [p for p in host.files if p.startswith("/boot/")]:
+        del host.files[path]
+    assert updates.collect(host)["kernels_other"] == []
