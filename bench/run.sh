@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Side-by-side timings on the same disposable test hosts, printed as ratios:
 #   audit.yml      against a one-task ping playbook (the floor of any Ansible run)
+#   audit.yml with the vulnerability scan (a made-up 50 MB tracker document that knows the
+#                  hosts' packages) against the plain audit
 #   remediate.yml  against site.yml, on hosts that site.yml has made compliant first
 #                  (remediate must then change nothing: the run fails if it does)
 # over the podman connection and over SSH with pipelining, for 1, 4 and 8 hosts.
@@ -26,6 +28,10 @@ for i in $(seq "$max"); do
   # test hosts (molecule/shared/files/make_signatures.py).
   python3 molecule/shared/files/make_signatures.py |
     podman exec -i "$run-$i" sh -c 'mkdir -p /srv/edu_tw_hardening-mirror && cat > /srv/edu_tw_hardening-mirror/edu_tw_test.ndb'
+  # Nor Debian's security archive: a local, signed test archive (molecule/shared/files).
+  podman cp molecule/shared/files/test-archive "$run-$i:/usr/local/sbin/test-archive"
+  podman exec "$run-$i" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apt-utils gpg >/dev/null && test-archive init'
 done
 
 subnet=$(podman network inspect podman -f '{{range .Subnets}}{{.Subnet}}{{end}}')
@@ -47,6 +53,8 @@ inventory() { # transport count
     echo "      firewall_management_sources: [$subnet]"
     echo "      antivirus_official_databases_enabled: false"
     echo "      antivirus_custom_urls: [file:///srv/edu_tw_hardening-mirror/edu_tw_test.ndb]"
+    echo "      patching_security_archive_uri: file:/srv/local-mirror"
+    echo "      patching_security_archive_keyring: /usr/local/share/keyrings/edu-tw-test-archive.gpg"
   done
 }
 
@@ -73,18 +81,27 @@ seconds() { # inventory playbook [extra args]: wall seconds of a run that must s
 inventory podman "$max" >"$work/inv.yml"
 seconds "$work/inv.yml" edu_tw.hardening.site >/dev/null
 
+# A tracker document of realistic size (50 MB, made up: bench/tracker.py) that knows the
+# hosts' own source packages, for the audit's vulnerability scan.
+podman exec "$run-1" dpkg-query -W -f '${source:Package}\t${source:Version}\n' >"$work/installed.tsv"
+python3 bench/tracker.py --megabytes 50 --seed 1 --installed "$work/installed.tsv" -o "$work/tracker.json"
+
 reports='{"audit_fail_on_findings": false, "audit_report_dir": "'"$work"'/reports"}'
-printf '%-7s %5s %8s %8s %7s %10s %8s %7s\n' transport hosts ping_s audit_s ratio remediate_s site_s ratio
+scan='{"audit_fail_on_findings": false, "audit_report_dir": "'"$work"'/reports", "audit_vulnerability_tracker": "'"$work"'/tracker.json"}'
+printf '%-7s %5s %8s %8s %7s %8s %7s %10s %8s %7s\n' transport hosts ping_s audit_s ratio scan_s ratio \
+  remediate_s site_s ratio
 for transport in podman ssh; do
   for n in "${counts[@]}"; do
     inventory "$transport" "$n" >"$work/inv.yml"
     seconds "$work/inv.yml" "$work/ping.yml" >/dev/null # warm-up: connections, caches
     ping=$(seconds "$work/inv.yml" "$work/ping.yml")
     audit=$(seconds "$work/inv.yml" edu_tw.hardening.audit -e "$reports")
+    scanned=$(seconds "$work/inv.yml" edu_tw.hardening.audit -e "$scan")
     remediate=$(seconds "$work/inv.yml" edu_tw.hardening.remediate -e "$reports")
     grep -q 'changed=[1-9]' "$work/last.log" && { echo "bench: remediate changed a compliant host" >&2; exit 1; }
     site=$(seconds "$work/inv.yml" edu_tw.hardening.site)
-    printf '%-9s %5d %8.1f %8.1f %6.2fx %10.1f %8.1f %6.2fx\n' "$transport" "$n" "$ping" "$audit" \
-      "$(echo "$audit / $ping" | bc -l)" "$remediate" "$site" "$(echo "$remediate / $site" | bc -l)"
+    printf '%-9s %5d %8.1f %8.1f %6.2fx %8.1f %6.2fx %10.1f %8.1f %6.2fx\n' "$transport" "$n" "$ping" \
+      "$audit" "$(echo "$audit / $ping" | bc -l)" "$scanned" "$(echo "$scanned / $audit" | bc -l)" \
+      "$remediate" "$site" "$(echo "$remediate / $site" | bc -l)"
   done
 done

@@ -48,8 +48,17 @@ podman exec "$name" mkdir -p "$(dirname "$signatures")"
 python3 "$(dirname "$0")/../molecule/shared/files/make_signatures.py" |
   podman exec -i "$name" sh -c "cat > $signatures"
 
+# Nor does it use Debian's security archive, whose pending updates change daily: its
+# security "mirror" is a local, signed test archive (molecule/shared/files/test-archive). A
+# site names its own mirror, or none for Debian's (roles/patching/README.md).
+podman cp "$(dirname "$0")/../molecule/shared/files/test-archive" "$name:/usr/local/sbin/test-archive"
+podman exec "$name" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apt-utils gpg >/dev/null && test-archive init'
+archive='"patching_security_archive_uri": "file:/srv/local-mirror",
+  "patching_security_archive_keyring": "/usr/local/share/keyrings/edu-tw-test-archive.gpg"'
+
 ansible-playbook -i "$work/inventory.yml" edu_tw.hardening.site -e firewall_out_of_band_enabled=yes \
-  -e "{\"antivirus_official_databases_enabled\": false, \"antivirus_custom_urls\": [\"file://$signatures\"]}"
+  -e "{\"antivirus_official_databases_enabled\": false, \"antivirus_custom_urls\": [\"file://$signatures\"], $archive}"
 
 # The per-control report of the host as it now is. Controls whose roles have not
 # landed yet fail here: the demo shows them, it does not stop on them.

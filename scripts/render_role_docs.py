@@ -53,7 +53,7 @@ def _type(option: dict) -> str:
 
 
 def render_table(role_inputs: inputs.RoleInputs) -> str:
-    """The markdown table of the role's inputs (and the keys of list-of-dict inputs), in
+    """The markdown table of the role's inputs (and the keys of dict and list-of-dict inputs), in
     spec order, with what each accepts."""
     rows = [
         "| variable | type | default | accepts | description |",
@@ -61,8 +61,9 @@ def render_table(role_inputs: inputs.RoleInputs) -> str:
     ]
     for name, option in role_inputs.options.items():
         rows.append(_row(role_inputs, name, f"`{name}`", option))
+        each = "[]" if option.get("type") == "list" else ""
         for key, sub in (option.get("options") or {}).items():
-            rows.append(_row(role_inputs, f"{name}.{key}", f"`{name}[].{key}`", sub))
+            rows.append(_row(role_inputs, f"{name}.{key}", f"`{name}{each}.{key}`", sub))
     return "\n".join(rows)
 
 

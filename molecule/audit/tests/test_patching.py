@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import run_playbook
 
-ARCHIVE_LIST = "/etc/apt/sources.list.d/local-mirror.list"
+ARCHIVE_LIST = "/etc/apt/sources.list.d/local-security.sources"
 
 
 def audit_patching(report_dir: Path) -> dict:
@@ -32,26 +32,29 @@ def audit_patching(report_dir: Path) -> dict:
 def test_converged_host_knows_the_security_archive_and_passes(host, tmp_path):
     verdict = audit_patching(tmp_path)
     assert verdict["status"] == "pass", verdict["reasons"]
-    assert verdict["evidence"]["security_sources"] == ["file:/srv/local-mirror"]
+    codename = host.check_output(". /etc/os-release && echo $VERSION_CODENAME")
+    assert verdict["evidence"]["security_sources"] == [
+        f"file:/srv/local-mirror {codename}-security/main"
+    ]
 
 
 def test_security_update_published_in_the_archive_is_pending(host, tmp_path):
-    host.run_expect([0], "test-archive add edu-tw-probe 1.1")
+    host.run_expect([0], "test-archive add security edu-tw-probe 1.1")
     try:
         verdict = audit_patching(tmp_path)
     finally:
-        host.run_expect([0], "test-archive remove edu-tw-probe 1.1")
+        host.run_expect([0], "test-archive remove security edu-tw-probe 1.1")
     assert verdict["status"] == "fail"
     assert verdict["reasons"] == ["1 security update(s) pending: edu-tw-probe"]
     assert verdict["evidence"]["pending"] == ["edu-tw-probe 1.0 -> 1.1"]
 
 
 def test_host_without_a_security_archive_fails(host, tmp_path):
-    host.run_expect([0], f"mv {ARCHIVE_LIST} /root/local-mirror.list")
+    host.run_expect([0], f"mv {ARCHIVE_LIST} /root/local-security.sources")
     try:
         verdict = audit_patching(tmp_path)
     finally:
-        host.run_expect([0], f"mv /root/local-mirror.list {ARCHIVE_LIST}")
+        host.run_expect([0], f"mv /root/local-security.sources {ARCHIVE_LIST}")
     assert verdict["status"] == "fail"
     assert verdict["reasons"][0].startswith("apt has no security archive among its package lists")
     assert verdict["evidence"]["security_sources"] == []

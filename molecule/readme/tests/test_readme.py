@@ -16,7 +16,9 @@ hosts' addresses wherever they appear in the copied inventory and group_vars, an
 host_vars file per host names the scenario's SSH key and turns off the known-hosts check
 (what a user's ~/.ssh provides); the example's ClamAV mirror becomes the test hosts' local
 signature database (molecule/shared/prepare.yml: ClamAV's own databases cannot be fetched
-or faked offline). Everything else of examples/school is used as it is. The
+or faked offline), and its security mirror the test hosts' local, signed archive
+(molecule/shared/patching_archive.yml: the real one's pending updates change daily).
+Everything else of examples/school is used as it is. The
 account is the README's ``chen.ops``, with NOPASSWD sudo (prepare.yml). The controller is
 this venv's ansible-core (the README's first bullet installs the same version).
 """
@@ -47,6 +49,11 @@ MARKER = re.compile(
 # The controls whose roles exist; every other control is only reported.
 # The test hosts' "mirror": a custom signature database (molecule/shared/prepare.yml).
 TEST_SIGNATURES = "file:///srv/edu_tw_hardening-mirror/edu_tw_test.ndb"
+# The test hosts' security archive: a local, signed one (molecule/shared/patching_archive.yml).
+TEST_ARCHIVE = (
+    "patching_security_archive_uri: file:/srv/local-mirror\n"
+    "patching_security_archive_keyring: /usr/local/share/keyrings/edu-tw-test-archive.gpg\n"
+)
 ENFORCED = [
     "MOE-12.9.1",
     "MOE-12.9.2",
@@ -55,6 +62,7 @@ ENFORCED = [
     "MOE-12.9.5",
     "MOE-15",
     "MOE-16",
+    "MOE-17",
     "MOE-18",
     "MOE-19",
 ]
@@ -155,6 +163,8 @@ def adapt_site(site: Path, addresses: dict[str, str], key: Path) -> None:
         all_vars.read_text(),
     )
     assert count == 1, "examples/school no longer names a ClamAV mirror: update this test"
+    text, count = re.subn(r"patching_security_archive_uri: \S+\n", TEST_ARCHIVE, text)
+    assert count == 1, "examples/school no longer names a security mirror: update this test"
     all_vars.write_text(text)
     inventory = yaml.safe_load((site / "inventory.yml").read_text())
     (site / "host_vars").mkdir(exist_ok=True)
