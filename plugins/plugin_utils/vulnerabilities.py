@@ -78,7 +78,7 @@ def load_index(document: str | bytes, releases: set[str] | frozenset[str]) -> di
     if not isinstance(data, dict) or not data:
         raise TrackerError("not the tracker's document (a JSON object of source packages)")
     index: dict[str, dict[str, list[Entry]]] = {release: {} for release in releases}
-    skipped = 0
+    skipped = kept = 0
     for source, issues in data.items():
         if not isinstance(issues, dict):
             skipped += 1
@@ -94,6 +94,7 @@ def load_index(document: str | bytes, releases: set[str] | frozenset[str]) -> di
                 if status not in ("resolved", *OPEN_STATUSES):
                     skipped += 1
                     continue
+                kept += 1
                 index[release].setdefault(source, []).append(
                     Entry(
                         cve=str(cve)[:64],
@@ -106,7 +107,11 @@ def load_index(document: str | bytes, releases: set[str] | frozenset[str]) -> di
                 )
     # A release the document says nothing about is left out, so that scanning it is an error
     # (a tracker copy cut short, a codename it does not know yet), never a clean result.
-    return {"releases": {name: found for name, found in index.items() if found}, "skipped": skipped}
+    return {
+        "releases": {name: found for name, found in index.items() if found},
+        "skipped": skipped,
+        "kept": kept,
+    }
 
 
 def lowest(versions: list[str]) -> str:

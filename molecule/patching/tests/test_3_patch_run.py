@@ -8,6 +8,7 @@ after the first batch."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import testinfra
@@ -58,7 +59,7 @@ def test_the_patch_run_installs_every_pending_update_and_records_it(host, tmp_pa
         withdraw(host, "base", OTHER, "1.1")
         downgrade(host, PROBE, "1.0")
         downgrade(host, OTHER, "1.0")
-    assert run.returncode == 0, run.stdout[-3000:]
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert sorted(before["evidence"]["pending"]) == [f"{OTHER} 1.0 -> 1.1", f"{PROBE} 1.0 -> 1.1"]
     assert versions == {PROBE: "1.1", OTHER: "1.1"}
     assert after["evidence"]["pending"] == []
@@ -77,38 +78,47 @@ def test_a_reboot_owed_waits_for_the_window_then_happens_once(tmp_path):
         "%s",
         BOOT_COUNTER,
     )
-    host.check_output(
-        "echo '*** System restart required ***' > /run/reboot-required && "
-        "echo %s > /run/reboot-required.pkgs",
-        PROBE,
-    )
-    today = DAYS[int(host.check_output("date +%u")) - 1]
-    other_day = DAYS[(DAYS.index(today) + 1) % 7]
-    started = booted_at(host)
+    try:
+        host.check_output(
+            "echo '*** System restart required ***' > /run/reboot-required && "
+            "echo %s > /run/reboot-required.pkgs",
+            PROBE,
+        )
+        # The windows below are 00:00 to 23:59 of a day: not run across midnight.
+        if host.check_output("date +%H:%M") >= "23:57":
+            time.sleep(200)
+        today = DAYS[int(host.check_output("date +%u")) - 1]
+        other_day = DAYS[(DAYS.index(today) + 1) % 7]
+        started = booted_at(host)
 
-    outside = patch(
-        {"patching_reboot_window": {"days": [other_day], "start": "00:00", "end": "23:59"}},
-        ["--limit", name],
-    )
-    assert outside.returncode == 0, outside.stdout[-3000:]
-    assert "A reboot is owed (/run/reboot-required (edu-tw-probe)) and not done" in outside.stdout
-    assert booted_at(host) == started
-    assert host.file("/run/reboot-required").exists
-    assert (record(host)["rebooted"], record(host)["reboot_owed"]) == (False, True)
-    owed = audit(name, tmp_path / "owed")
-    assert "a reboot is required to apply updates: edu-tw-probe" in owed["reasons"]
+        outside = patch(
+            {"patching_reboot_window": {"days": [other_day], "start": "00:00", "end": "23:59"}},
+            ["--limit", name],
+        )
+        assert outside.returncode == 0, (outside.stdout + outside.stderr)[-3000:]
+        assert (
+            "A reboot is owed (/run/reboot-required (edu-tw-probe)) and not done" in outside.stdout
+        )
+        assert booted_at(host) == started
+        assert host.file("/run/reboot-required").exists
+        assert (record(host)["rebooted"], record(host)["reboot_owed"]) == (False, True)
+        owed = audit(name, tmp_path / "owed")
+        assert "a reboot is required to apply updates: edu-tw-probe" in owed["reasons"]
 
-    inside = patch(
-        {"patching_reboot_window": {"days": [today], "start": "00:00", "end": "23:59"}},
-        ["--limit", name],
-    )
-    assert inside.returncode == 0, inside.stdout[-3000:]
-    assert booted_at(host) != started
-    assert len(host.file("/var/lib/edu-tw-boots").content_string.split()) == 1
-    assert not host.file("/run/reboot-required").exists
-    assert (record(host)["rebooted"], record(host)["reboot_owed"]) == (True, False)
-    assert audit(name, tmp_path / "rebooted")["status"] == "pass"
-    host.check_output("systemctl disable -q edu-tw-boots.service")
+        inside = patch(
+            {"patching_reboot_window": {"days": [today], "start": "00:00", "end": "23:59"}},
+            ["--limit", name],
+        )
+        assert inside.returncode == 0, (inside.stdout + inside.stderr)[-3000:]
+        assert booted_at(host) != started
+        assert len(host.file("/var/lib/edu-tw-boots").content_string.split()) == 1
+        assert not host.file("/run/reboot-required").exists
+        assert (record(host)["rebooted"], record(host)["reboot_owed"]) == (True, False)
+        assert audit(name, tmp_path / "rebooted")["status"] == "pass"
+    finally:
+        # A failure must not leave the flag for the next tests (a reboot clears /run).
+        host.run("rm -f /run/reboot-required /run/reboot-required.pkgs")
+        host.run("systemctl disable -q edu-tw-boots.service")
 
 
 def test_a_failing_health_check_stops_the_rolling_run_after_the_first_batch():

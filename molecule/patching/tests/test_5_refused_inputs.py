@@ -114,3 +114,19 @@ def test_a_bad_input_is_refused_naming_the_variable(refused, index):
 
 def test_nothing_changed_on_the_host(refused):
     assert refused["after"] == refused["before"]
+
+
+def test_an_archive_apt_cannot_read_is_taken_back(host):
+    before = _state(host)
+    run = _run(CONVERGE, ["patching_security_archive_uri=http://127.0.0.1:9/debian-security"])
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "patching_security_archive_uri: apt could not read the security archive" in output
+    assert "The previous source is back in place" in output
+    assert _state(host) == before
+    # apt reads every source again without a warning.
+    assert not [
+        line
+        for line in host.check_output("apt-get update 2>&1").splitlines()
+        if line.startswith(("W:", "E:"))
+    ]

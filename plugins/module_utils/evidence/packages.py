@@ -25,15 +25,28 @@ with that source's version (the name and version the Debian security tracker use
 has a binary version the source never had), tab-separated (dpkg expands ``\\t``)."""
 
 
-def _installed_rows(text: str):
-    """``(name, version, source, source version)`` of each installed package in ``text``.
+# dpkg states of a package whose files are (partly) on the host: installed, and the states an
+# interrupted installation or upgrade leaves. A vulnerability scan must see these too.
+PRESENT_STATES = frozenset(
+    {
+        "installed",
+        "half-configured",
+        "unpacked",
+        "half-installed",
+        "triggers-awaited",
+        "triggers-pending",
+    }
+)
+# Sources that only sign another source's binaries: the security tracker files their CVEs
+# under that source, whose version the signed binary package carries (linux-signed-amd64
+# 6.1.129+1 builds linux-image-6.1.0-31-amd64 at 6.1.129-1, from linux 6.1.129-1).
+SIGNED_SOURCES = (("linux-signed-", "linux"),)
 
-    A package counts as installed when its status reads ``<want> ok installed``:
-    ``install ok installed`` and also a held package (``hold ok installed``).
-    Removed packages that left configuration (``deinstall ok config-files``),
-    half-installed ones and malformed lines are left out. A line without the two source
-    fields (dpkg's output before they were asked for) has no source.
-    """
+
+def _rows(text: str):
+    """``(name, version, state, source, source version)`` of each package line in ``text``;
+    malformed lines are left out. A line without the two source fields (dpkg's output before
+    they were asked for) has no source."""
     for line in text.splitlines():
         fields = [field.strip() for field in line.split("\t")]
         if len(fields) == 3:
@@ -42,23 +55,42 @@ def _installed_rows(text: str):
             continue
         name, version, status, source, source_version = fields
         words = status.split()
-        if name and len(words) == 3 and words[1] == "ok" and words[2] == "installed":
-            yield name, version, source, source_version
+        if name and len(words) == 3 and words[1] == "ok":
+            yield name, version, words[2], source, source_version
 
 
 def parse_dpkg_query(text: str) -> dict[str, str]:
-    """Installed packages (name to version) from ``DPKG_QUERY_ARGV`` output."""
-    return {name: version for name, version, _source, _version in _installed_rows(text)}
+    """Installed packages (name to version) from ``DPKG_QUERY_ARGV`` output.
+
+    A package counts as installed when its status reads ``<want> ok installed``:
+    ``install ok installed`` and also a held package (``hold ok installed``).
+    Removed packages that left configuration (``deinstall ok config-files``),
+    half-installed ones and malformed lines are left out.
+    """
+    return {
+        name: version
+        for name, version, state, _source, _version in _rows(text)
+        if state == "installed"
+    }
 
 
 def parse_source_packages(text: str) -> dict[str, list[str]]:
-    """The source packages of the installed packages, each with the versions installed from it
-    (sorted as text, once each: several while an upgrade is half done), from
-    ``DPKG_QUERY_ARGV`` output. A package whose source fields are empty counts as its own
-    source at its own version, as dpkg defines them."""
+    """The source packages of the packages on the host, each with the versions present from
+    it (sorted as text, once each: several while an upgrade is half done), from
+    ``DPKG_QUERY_ARGV`` output. Packages left half-installed, unpacked or awaiting triggers
+    count (their files are there); removed ones that left configuration do not. A package
+    whose source fields are empty counts as its own source at its own version, as dpkg
+    defines them; a signed wrapper's binary counts under the source it signs
+    (``SIGNED_SOURCES``), at the binary's version."""
     sources: dict[str, set[str]] = {}
-    for name, version, source, source_version in _installed_rows(text):
-        sources.setdefault(source or name, set()).add(source_version or version)
+    for name, version, state, source, source_version in _rows(text):
+        if state not in PRESENT_STATES:
+            continue
+        source, source_version = source or name, source_version or version
+        for prefix, signed in SIGNED_SOURCES:
+            if source.startswith(prefix):
+                source, source_version = signed, version
+        sources.setdefault(source, set()).add(source_version)
     return {source: sorted(versions) for source, versions in sorted(sources.items())}
 
 

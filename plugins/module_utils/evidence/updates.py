@@ -43,6 +43,12 @@ NEEDRESTART_ARGV = ["needrestart", "-b", "-r", "l"]
 kernel's state (``NEEDRESTART-KSTA:``); it restarts nothing."""
 UNATTENDED_STAMP = "/var/lib/apt/periodic/unattended-upgrades-stamp"
 """Touched by apt.systemd.daily only after unattended-upgrade succeeded."""
+SECURITY_LISTS = (
+    "/var/lib/apt/lists/*security*_InRelease",
+    "/var/lib/apt/lists/*security*_Release",
+)
+"""The release files apt fetched of the security archive (apt names a list file after its URI
+and suite); apt gives them the server's time."""
 PATCH_RECORD = "/var/lib/edu_tw_hardening/patch-run.json"
 """Written by the collection's patch playbook at the end of each host's run."""
 # needrestart's kernel states: 0 unknown, 1 current, 2 an ABI-compatible upgrade pending
@@ -255,6 +261,8 @@ def collect(host: HostReader) -> dict:
     restart_error = command_failure(NEEDRESTART_ARGV, restart)
     restarts = parse_needrestart(restart.out) if restart_error is None else {}
     patch_run, patch_run_error = parse_patch_record(host.read(PATCH_RECORD))
+    fetched = [host.mtime(path) for pattern in SECURITY_LISTS for path in host.glob(pattern)]
+    fetched = [when for when in fetched if when is not None]
     return {
         "unattended_upgrades_installed": "unattended-upgrades" in packages,
         "auto_upgrade_enabled": periodic_enabled(settings, "APT::Periodic::Unattended-Upgrade"),
@@ -273,6 +281,8 @@ def collect(host: HostReader) -> dict:
         "kernel_outdated": restarts.get("kernel"),
         "restart_services": restarts.get("services", []),
         "last_unattended_run": host.mtime(UNATTENDED_STAMP),
+        "security_lists_fetched": max(fetched) if fetched else None,
+        "now": host.now(),
         "last_patch_run": patch_run,
         "release": release,
         "source_packages": sources_installed,

@@ -62,7 +62,16 @@ def vulnerability_scan(scan: dict | None, th: dict) -> tuple[list[str], dict]:
         "configured": True,
         "tracker": {
             key: tracker.get(key)
-            for key in ("location", "sha256", "bytes", "modified", "read_at", "seconds")
+            for key in (
+                "location",
+                "sha256",
+                "bytes",
+                "modified",
+                "read_at",
+                "seconds",
+                "entries",
+                "skipped",
+            )
         },
     }
     if scan.get("error"):
@@ -76,10 +85,21 @@ def vulnerability_scan(scan: dict | None, th: dict) -> tuple[list[str], dict]:
             "sent no Last-Modified); its data must be at most "
             f"{max_days} days old"
         )
+    elif modified > read_at + 3600:
+        reasons.append(
+            f"{MISSING}: vulnerability scan: the tracker document is dated in the future "
+            "(a wrong clock where it was made, or a document that is not what it says)"
+        )
     elif read_at - modified > max_days * 86400:
         reasons.append(
             f"the tracker document is {int((read_at - modified) // 86400)} days old (at most "
             f"{max_days}): refresh the site's copy"
+        )
+    skipped, entries = tracker.get("skipped") or 0, tracker.get("entries") or 0
+    if skipped > max(10, (skipped + entries) // 100):
+        reasons.append(
+            f"{MISSING}: vulnerability scan: {skipped} of the tracker document's entries "
+            f"could not be read ({entries} could): not the tracker's format"
         )
     threshold = scan.get("min_urgency") or "medium"
     open_fixes = vulnerabilities.failing(scan, threshold)
@@ -145,6 +165,14 @@ def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
             f"a reboot is owed: {up['kernel_outdated']} (needrestart; running "
             f"{up['kernel_running']})"
         )
+    fetched, now = up["security_lists_fetched"], up["now"]
+    max_days = th["security_lists_max_age_days"]
+    if up["security_sources"] and fetched is not None and now - fetched > max_days * 86400:
+        reasons.append(
+            f"the security archive's package lists are {int((now - fetched) // 86400)} days old "
+            f"(at most {max_days}): apt cannot refresh them (a mirror out of reach or stale?), "
+            "so pending security updates cannot be seen"
+        )
     reasons += missing(ev, "updates", "restart")
     if up["restart_services"]:
         reasons.append(
@@ -169,6 +197,7 @@ def patching(ev: dict, th: dict, inputs: dict) -> Verdict:
     }
     shown["pending"] = [f"{p['package']} {p['current']} -> {p['candidate']}" for p in up["pending"]]
     shown["last_unattended_run"] = _iso(up["last_unattended_run"])
+    shown["security_lists_fetched"] = _iso(up["security_lists_fetched"])
     shown["vulnerability_scan"] = scan_shown
     return verdict(reasons, shown)
 

@@ -233,6 +233,7 @@ def test_the_sources_file_is_one_deb822_stanza(raw, expected):
         "security.sources.j2",
         __patching=patching(**raw),
         ansible_facts={"distribution_release": "bookworm"},
+        **yaml.safe_load((ROLE / "vars" / "Debian.yml").read_text(encoding="utf-8")),
     )
     assert text.endswith("\n")
     assert deb822(text) == [{"Types": "deb", "Suites": "bookworm-security", **expected}]
@@ -250,3 +251,18 @@ def test_a_unit_name_with_a_backslash_is_refused():
 
 def _yaml_list(path: Path) -> list:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_debian_13_signs_with_the_keyring_name_its_own_sources_use():
+    # apt refuses one archive listed twice with different Signed-By values.
+    release_13 = yaml.safe_load((ROLE / "vars" / "Debian_13.yml").read_text(encoding="utf-8"))
+    text = render(
+        "security.sources.j2",
+        __patching=patching(),
+        ansible_facts={"distribution_release": "trixie"},
+        **{
+            **yaml.safe_load((ROLE / "vars" / "Debian.yml").read_text(encoding="utf-8")),
+            **release_13,
+        },
+    )
+    assert deb822(text)[0]["Signed-By"] == "/usr/share/keyrings/debian-archive-keyring.pgp"

@@ -17,7 +17,7 @@ DEFAULTS = {
     "security_archive_enabled": True,
     "security_archive_uri": "http://deb.debian.org/debian-security",
     "security_archive_components": ["main"],
-    "security_archive_keyring": "/usr/share/keyrings/debian-archive-keyring.gpg",
+    "security_archive_keyring": "",
     "extra_origins": [],
     "excluded_packages": [],
     "mail": "",

@@ -324,3 +324,43 @@ def test_every_problem_of_the_host_is_reported_at_once(patched):
     )
     found = aged(10, fix_available=[finding()], unreadable=[finding(installed="x!")])
     assert len(judge(patched, found)["reasons"]) == 6
+
+
+def test_a_tracker_document_dated_in_the_future_fails(patched):
+    future = scan()
+    future["tracker"] = dict(future["tracker"], modified=READ_AT + 2 * 3600)
+    (reason,) = judge(patched, future)["reasons"]
+    assert reason.startswith("evidence missing: vulnerability scan: the tracker document is dated")
+
+
+def test_a_tracker_document_of_mostly_unreadable_entries_fails(patched):
+    broken = scan()
+    broken["tracker"] = dict(broken["tracker"], entries=900, skipped=100)
+    (reason,) = judge(patched, broken)["reasons"]
+    assert reason == (
+        "evidence missing: vulnerability scan: 100 of the tracker document's entries could not "
+        "be read (900 could): not the tracker's format"
+    )
+
+
+def test_a_few_unreadable_tracker_entries_are_shown_not_failed(patched):
+    few = scan()
+    few["tracker"] = dict(few["tracker"], entries=100_000, skipped=10)
+    result = judge(patched, few)
+    assert result["status"] == "pass", result["reasons"]
+    assert result["evidence"]["vulnerability_scan"]["tracker"]["skipped"] == 10
+
+
+def test_security_lists_older_than_the_limit_fail(patched):
+    now = patched["updates"]["now"]
+    patched["updates"]["security_lists_fetched"] = now - 8 * DAY
+    (reason,) = judge(patched)["reasons"]
+    assert reason.startswith("the security archive's package lists are 8 days old (at most 7)")
+
+
+def test_security_lists_within_the_limit_pass_and_are_shown(patched):
+    now = patched["updates"]["now"]
+    patched["updates"]["security_lists_fetched"] = now - 6 * DAY
+    result = judge(patched)
+    assert result["status"] == "pass", result["reasons"]
+    assert result["evidence"]["security_lists_fetched"]

@@ -114,10 +114,12 @@ def test_parse_source_packages_maps_each_source_to_its_installed_versions():
         parse_source_packages,
     )
 
+    # openssl 1.1.1w-0+deb11u2 is only unpacked (an upgrade cut short): its files are on the
+    # host, so it counts; the removed kernel that left its configuration does not.
     assert parse_source_packages(DPKG_SOURCE_OUTPUT) == {
         "foo": ["1.0-2"],
         "glibc": ["2.31-13+deb11u11"],
-        "openssl": ["1.1.1w-0+deb11u1"],
+        "openssl": ["1.1.1w-0+deb11u1", "1.1.1w-0+deb11u2"],
         "sudo": ["1.9.5p2-3+deb11u1"],
     }
 
@@ -145,6 +147,7 @@ def test_the_old_three_field_output_counts_each_package_as_its_own_source():
         "apt": ["2.6.1"],
         "clamav": ["1.4.3+dfsg-0+deb12u1"],
         "openssh-server": ["1:9.2p1-2+deb12u3"],
+        "samba": ["2:4.17.12+dfsg-0+deb12u1"],
         "sudo": ["1.9.13p3-1+deb12u1"],
     }
 
@@ -182,3 +185,38 @@ def test_source_package_list_says_why_it_could_not_list():
     assert source_package_list(failing)[1].endswith("exited 2: locked")
     empty = RecordedHost(commands={DPKG_KEY: "x\t1\tdeinstall ok config-files\tx\t1\n"})
     assert source_package_list(empty) == ({}, "dpkg-query listed no installed packages")
+
+
+def test_a_package_left_in_any_state_with_its_files_on_the_host_is_scanned():
+    from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+        parse_source_packages,
+    )
+
+    states = [
+        "half-configured",
+        "unpacked",
+        "half-installed",
+        "triggers-awaited",
+        "triggers-pending",
+    ]
+    text = "".join(
+        f"p{i}\t1.{i}\tinstall ok {state}\tsrc\t1.{i}\n" for i, state in enumerate(states)
+    )
+    text += (
+        "gone\t9\tdeinstall ok config-files\tsrc\t9\nnever\t8\tinstall ok not-installed\tsrc\t8\n"
+    )
+    assert parse_source_packages(text) == {"src": [f"1.{i}" for i in range(len(states))]}
+    assert parse_dpkg_query(text) == {}
+
+
+def test_a_signed_kernel_counts_under_linux_at_the_binary_version():
+    from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.packages import (
+        parse_source_packages,
+    )
+
+    text = (
+        "linux-image-6.1.0-31-amd64\t6.1.128-1\tinstall ok installed"
+        "\tlinux-signed-amd64\t6.1.128+1\n"
+        "linux-libc-dev\t6.1.129-1\tinstall ok installed\tlinux\t6.1.129-1\n"
+    )
+    assert parse_source_packages(text) == {"linux": ["6.1.128-1", "6.1.129-1"]}

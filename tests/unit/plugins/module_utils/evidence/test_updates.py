@@ -362,6 +362,8 @@ def test_collect_on_host_without_apt_tools_reports_everything_off_and_why():
         "kernel_outdated": None,
         "restart_services": [],
         "last_unattended_run": None,
+        "security_lists_fetched": None,
+        "now": updates.collect(RecordedHost())["now"],
         "last_patch_run": None,
         "release": None,
         "source_packages": {},
@@ -615,3 +617,19 @@ def test_collect_of_a_container_without_boot_images_lists_no_other_kernel():
     for path in [p for p in host.files if p.startswith("/boot/")]:
         del host.files[path]
     assert updates.collect(host)["kernels_other"] == []
+
+
+def test_security_lists_fetched_is_the_newest_security_release_file():
+    lists = "/var/lib/apt/lists/"
+    host = _host(
+        mtimes={
+            lists + "deb.debian.org_debian-security_dists_bookworm-security_InRelease": 100.0,
+            lists + "_srv_local-mirror_dists_bookworm-security_InRelease": 300.0,
+            lists + "deb.debian.org_debian_dists_bookworm_InRelease": 900.0,
+        }
+    )
+    assert updates.collect(host)["security_lists_fetched"] == 300.0
+
+
+def test_security_lists_fetched_is_none_without_a_security_release_file():
+    assert updates.collect(_host())["security_lists_fetched"] is None
