@@ -57,9 +57,8 @@ def patching_in_window(window: Any, now: Any) -> bool:
     if not window["start"] or not window["end"]:
         return False
     day, clock = DAYS[int(match.group(1)) - 1], match.group(2)
-    return (not window["days"] or day in window["days"]) and window["start"] <= clock < window[
-        "end"
-    ]
+    on_the_day = not window["days"] or day in window["days"]
+    return on_the_day and window["start"] <= clock < window["end"]
 
 
 class FilterModule:

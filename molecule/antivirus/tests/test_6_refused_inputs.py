@@ -7,14 +7,10 @@ for clamd. A mirror that cannot update is taken back: the previous settings stay
 
 from __future__ import annotations
 
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 from av_helpers import CLAMD_CONF, CONVERGE, FRESHCLAM_CONF, run_playbook
-
-INVENTORY = str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
 
 WATCHED_FILES = (FRESHCLAM_CONF, CLAMD_CONF, "/etc/edu_tw_hardening/antivirus.json")
 
@@ -25,13 +21,7 @@ def _state(host) -> dict:
 
 def _with_e(pairs: list[str]) -> subprocess.CompletedProcess:
     """ansible-playbook CONVERGE -e key=value ..., as typed."""
-    args = [arg for pair in pairs for arg in ("-e", pair)]
-    return subprocess.run(
-        ["ansible-playbook", "-i", INVENTORY, CONVERGE, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_playbook(CONVERGE, args=[arg for pair in pairs for arg in ("-e", pair)])
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ before any host is patched, and by the audit."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import testinfra
+from conftest import run_playbook
 from patch_helpers import (
     PERIODIC_CONF,
     SOURCES,
@@ -21,7 +21,6 @@ from patch_helpers import (
     instances,
 )
 
-INVENTORY = str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
 CONVERGE = str(Path(__file__).resolve().parents[1] / "converge.yml")
 WATCHED_FILES = (SOURCES, UNATTENDED_CONF, PERIODIC_CONF)
 
@@ -39,13 +38,7 @@ def _state(host) -> dict:
 
 def _run(playbook: str, pairs: list[str]) -> subprocess.CompletedProcess:
     """ansible-playbook PLAYBOOK -e key=value ..., as typed."""
-    args = [arg for pair in pairs for arg in ("-e", pair)]
-    return subprocess.run(
-        ["ansible-playbook", "-i", INVENTORY, playbook, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_playbook(playbook, args=[arg for pair in pairs for arg in ("-e", pair)])
 
 
 CASES = [

@@ -94,31 +94,30 @@ def parse_source_packages(text: str) -> dict[str, list[str]]:
     return {source: sorted(versions) for source, versions in sorted(sources.items())}
 
 
-def package_list(host: HostReader) -> tuple[dict[str, str], str | None]:
-    """Installed packages on ``host`` and why they could not be listed (None when they were).
-
-    dpkg-query missing or failing, or listing no installed package at all (a Debian host
-    always has some), is an error: "not installed" must never be read from a list that
-    could not be made.
-    """
+def _listed(host: HostReader, parse):
+    """``parse`` of ``DPKG_QUERY_ARGV``'s output on ``host``, and why it could not be made
+    (None when it was): dpkg-query missing or failing, or listing nothing at all (a Debian
+    host always has packages)."""
     result = host.run(DPKG_QUERY_ARGV)
     failure = command_failure(DPKG_QUERY_ARGV, result)
     if failure is not None:
         return {}, failure
-    installed = parse_dpkg_query(result.out)
-    if not installed:
+    listed = parse(result.out)
+    if not listed:
         return {}, "dpkg-query listed no installed packages"
-    return installed, None
+    return listed, None
+
+
+def package_list(host: HostReader) -> tuple[dict[str, str], str | None]:
+    """Installed packages on ``host`` and why they could not be listed (None when they were).
+
+    An error when dpkg-query is missing, fails or lists nothing installed: "not installed"
+    must never be read from a list that could not be made.
+    """
+    return _listed(host, parse_dpkg_query)
 
 
 def source_package_list(host: HostReader) -> tuple[dict[str, list[str]], str | None]:
     """The installed source packages on ``host`` (see parse_source_packages) and why they
     could not be listed (None when they were); the same command as package_list."""
-    result = host.run(DPKG_QUERY_ARGV)
-    failure = command_failure(DPKG_QUERY_ARGV, result)
-    if failure is not None:
-        return {}, failure
-    sources = parse_source_packages(result.out)
-    if not sources:
-        return {}, "dpkg-query listed no installed packages"
-    return sources, None
+    return _listed(host, parse_source_packages)
