@@ -60,11 +60,17 @@ def render_table(role_inputs: inputs.RoleInputs) -> str:
         "|---|---|---|---|---|",
     ]
     for name, option in role_inputs.options.items():
-        rows.append(_row(role_inputs, name, f"`{name}`", option))
-        each = "[]" if option.get("type") == "list" else ""
-        for key, sub in (option.get("options") or {}).items():
-            rows.append(_row(role_inputs, f"{name}.{key}", f"`{name}{each}.{key}`", sub))
+        rows += _rows(role_inputs, name, name, option)
     return "\n".join(rows)
+
+
+def _rows(role_inputs: inputs.RoleInputs, path: str, label: str, option: dict) -> list[str]:
+    """The row of an input and those of its keys, through lists of dicts of lists of dicts."""
+    rows = [_row(role_inputs, path, f"`{label}`", option)]
+    each = "[]" if option.get("type") == "list" else ""
+    for key, sub in (option.get("options") or {}).items():
+        rows += _rows(role_inputs, f"{path}.{key}", f"{label}{each}.{key}", sub)
+    return rows
 
 
 def _row(role_inputs: inputs.RoleInputs, path: str, label: str, option: dict) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from ansible.errors import AnsibleActionFail
+from ansible.parsing.vault import VaultHelper, is_encrypted_file
 from ansible.plugins.action import ActionBase
 from ansible.template import trust_as_template
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import inputs
@@ -56,6 +57,7 @@ class ActionModule(ActionBase):
         every_role = inputs.role_names()
         for role in loaded:
             errors += raw[role.role].pop("__errors__")
+            errors += inputs.clear_secrets(role, raw[role.role], _vaulted)
             errors += inputs.unknown_variables(role, names, every_role)
             values, role_errors = inputs.check_inputs(role, raw[role.role], rules=False)
             checked[role.role] = values
@@ -97,6 +99,10 @@ class ActionModule(ActionBase):
             problems[role] = raw.pop("__errors__")
             variables.update(raw)
         found = inputs.declarations(variables, loaded, list(task_vars), problems)
+        # The audit judges declarations and never needs a password: none is returned.
+        for role in loaded:
+            if role.role in found["inputs"]:
+                found["inputs"][role.role] = inputs.hide_secrets(role, found["inputs"][role.role])
         # A secret (an input with no_log) is masked in the refusals, which reach the audit's
         # report, and the result that holds it is shown censored.
         raw = {role.role: variables for role in loaded}
@@ -146,6 +152,26 @@ class ActionModule(ActionBase):
             context["controller_address"] = inputs.controller_address(run.get("stdout", ""))
             context["controller_port"] = inputs.controller_port(run.get("stdout", ""))
         return context
+
+
+def _vaulted(value: Any) -> bool:
+    """Whether a value came from a vault: an inline !vault value, or a value of a vars file
+    that is vault-encrypted as a whole (Ansible keeps the file it came from)."""
+    if VaultHelper.get_ciphertext(value, with_tags=False):
+        return True
+    try:
+        from ansible._internal._datatag._tags import Origin
+    except ImportError:  # another ansible-core: only inline !vault values are recognised
+        return False
+    origin = Origin.get_tag(value)
+    path = getattr(origin, "path", None)
+    if not path:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return is_encrypted_file(handle)
+    except OSError:
+        return False
 
 
 def _defaults(role: str) -> dict[str, Any]:

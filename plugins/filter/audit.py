@@ -14,7 +14,12 @@ from typing import Any
 
 import yaml
 from ansible.errors import AnsibleFilterError
-from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue, evaluate, inputs
+from ansible_collections.edu_tw.hardening.plugins.plugin_utils import (
+    access,
+    catalogue,
+    evaluate,
+    inputs,
+)
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules import (
     password as password_rules,
 )
@@ -280,6 +285,7 @@ def audit_evaluate(
         _available_roles(),
     )
     verdicts["collected_at"] = result.get("collected_at")
+    verdicts["access_list"] = access.access_list(result["evidence"], declared)
     return verdicts
 
 

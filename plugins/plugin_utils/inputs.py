@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+from ansible_collections.edu_tw.hardening.plugins.module_utils import db_accounts as db
 from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue
 
@@ -62,6 +63,7 @@ CHECK_KEYS = frozenset(
         "max_length",
         "max_items",
         "text_is_one_entry",
+        "vaulted",
     }
 )
 # Unicode categories that are never part of a value: controls (newline, tab, escape),
@@ -213,6 +215,41 @@ def _config_path(value: str) -> str:
     return value
 
 
+def _db_host(value: str) -> str:
+    """Where a database account connects from: the server itself, any host (only to name an
+    account being locked or dropped; the role's rule refuses it for others), or a network."""
+    if value in ("localhost", "%"):
+        return value
+    try:
+        loopback = ipaddress.ip_network(value, strict=False).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        raise Invalid(f"{value!r} is a loopback address: write localhost")
+    network = ipaddress.ip_network(_network(value))
+    if network.prefixlen < (8 if network.version == 4 else 32):
+        raise Invalid(
+            f"{value!r} is wider than /{8 if network.version == 4 else 32}: list the "
+            "application servers' addresses or networks"
+        )
+    return str(network.network_address) if network.num_addresses == 1 else str(network)
+
+
+def _db_privilege(value: str) -> str:
+    """A privilege name in upper case with single spaces (``ALL PRIVILEGES`` is ``ALL``);
+    whether the engine knows it is the db_accounts rule's to say."""
+    name = " ".join(value.split()).upper()
+    if not re.fullmatch(r"[A-Z_]{1,32}(?: [A-Z_]{1,32}){0,3}", name):
+        raise Invalid(f"{value!r} is not a privilege name (letters, '_' and single spaces)")
+    return "ALL" if name == "ALL PRIVILEGES" else name
+
+
+def _password(value: str) -> str:
+    if not 8 <= len(value) <= 128 or not value.isprintable():
+        raise Invalid("is not 8 to 128 printable characters")
+    return value
+
+
 def _word(value: str) -> str:
     if not value or any(char.isspace() or char in WORD_FORBIDDEN for char in value):
         raise Invalid(f"{value!r} is not one word (no spaces, none of # , ; [ ] {{ }} \" ' \\)")
@@ -220,6 +257,25 @@ def _word(value: str) -> str:
 
 
 FORMATS: dict[str, Format] = {
+    "db_name": _pattern(
+        r"[a-z_][a-z0-9_]{0,31}",
+        "a database account or database name: lower-case letters, digits and '_', starting "
+        "with a letter or '_' (at most 32 characters)",
+    ),
+    "db_grant_database": _pattern(
+        r"\*|[a-z_][a-z0-9_]{0,31}",
+        "a database name (lower-case letters, digits and '_', at most 32 characters), or * for "
+        "every database (administrators only)",
+    ),
+    "db_host": Format(
+        "localhost, % (only for an account being locked or dropped), or an IP address or CIDR "
+        "network",
+        _db_host,
+    ),
+    "db_privilege": Format(
+        "a privilege name such as SELECT or CREATE TEMPORARY TABLES (any case)", _db_privilege
+    ),
+    "password": Format("8 to 128 printable characters, from a vault", _password),
     "label": _pattern(
         r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}",
         "a name of letters, digits, '.', '_' and '-' that starts with a letter or digit "
@@ -362,7 +418,7 @@ def _option_at(options: dict, path: str) -> dict | None:
     option = options.get(name)
     if option is None or not key:
         return option
-    return (option.get("options") or {}).get(key)
+    return _option_at(option.get("options") or {}, key)
 
 
 def _walk(options: dict, prefix: str = ""):
@@ -548,8 +604,8 @@ class _Checker:
             total = check.get("max_total_length")
             if total and len(" ".join(str(i) for i in result if i is not None)) > int(total):
                 raise Invalid(f"together are longer than {total} characters")
-            if check.get("format") == "network" and None not in result:
-                _refuse_everything(result)
+            if check.get("format") in ("network", "db_host") and None not in result:
+                _refuse_everything([r for r in result if r not in ("localhost", "%")])
             return result
         if kind == "dict":
             mapping = to_dict(value)
@@ -714,21 +770,67 @@ def check_inputs(
     return Checked(values, checker.errors)
 
 
+def _secret_paths(options: dict, prefix: str = "") -> list[str]:
+    """The dotted paths of the inputs (and keys of list or dict inputs) whose spec says
+    no_log: ``db_accounts_accounts.password`` as well as ``remote_access_vault_password``."""
+    return [path for path, option in _walk(options, prefix) if option.get("no_log")]
+
+
+def _at(value: Any, path: list[str]) -> list[Any]:
+    """Every value at ``path`` (keys) below ``value``, through lists; text (a JSON document
+    given with -e) is read as JSON."""
+    if not path:
+        return [value]
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    if isinstance(value, list):
+        return [found for item in value for found in _at(item, path)]
+    if isinstance(value, Mapping) and path[0] in value:
+        return _at(value[path[0]], path[1:])
+    return []
+
+
 def secret_values(
     roles: list[RoleInputs], raw: Mapping[str, Mapping[str, Any]], checked: Mapping[str, Mapping]
 ) -> list[str]:
-    """The non-empty values, as given and as checked, of the inputs whose spec says no_log."""
+    """The non-empty values, as given and as checked, of the inputs (and keys) whose spec
+    says no_log."""
     found = set()
     for role in roles:
-        for name, option in role.options.items():
-            if not option.get("no_log"):
-                continue
+        for path in _secret_paths(role.options):
+            name, *keys = path.split(".")
             for value in (
                 raw.get(role.role, {}).get(name),
                 checked.get(role.role, {}).get(_short(role.role, name)),
             ):
-                found.update(_strings(value))
+                for secret in _at(value, keys):
+                    found.update(_strings(secret))
     return sorted(found, key=len, reverse=True)
+
+
+def hide_secrets(role: RoleInputs, values: dict) -> dict:
+    """The role's checked values with every no_log value replaced by ``********`` (the
+    audit judges declarations, and never needs a password)."""
+
+    def hidden(value: Any, keys: list[str]) -> Any:
+        if not keys:
+            return "********" if value not in ("", None) else value
+        if isinstance(value, list):
+            return [hidden(item, keys) for item in value]
+        if isinstance(value, Mapping) and keys[0] in value:
+            return {**value, keys[0]: hidden(value[keys[0]], keys[1:])}
+        return value
+
+    result = dict(values)
+    for path in _secret_paths(role.options):
+        name, *keys = path.split(".")
+        short = _short(role.role, name)
+        if short in result:
+            result[short] = hidden(result[short], keys)
+    return result
 
 
 def _strings(value: Any) -> list[str]:
@@ -741,6 +843,58 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [text for item in value for text in _strings(item)]
     return []
+
+
+def _values_at(where: str, value: Any, rest: str, vaulted: bool):
+    """(where, value, whether it may be vaulted) of every value at the dotted ``rest`` of
+    ``value``: through lists and mappings; in text (a JSON document given with -e) every
+    value is clear text."""
+    if not rest:
+        yield where, value, vaulted
+        return
+    if isinstance(value, str):
+        try:
+            value, vaulted = json.loads(value), False
+        except ValueError:
+            return
+    key, _sep, more = rest.partition(".")
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            clear = vaulted
+            if isinstance(item, str):
+                # An entry given as JSON text: whatever it holds is clear text.
+                try:
+                    item, clear = json.loads(item), False
+                except ValueError:
+                    continue
+            if isinstance(item, Mapping) and key in item:
+                yield from _values_at(f"{where}[{index}].{key}", item[key], more, clear)
+    elif isinstance(value, Mapping) and key in value:
+        yield from _values_at(f"{where}.{key}", value[key], more, vaulted)
+
+
+def clear_secrets(
+    role_inputs: RoleInputs, raw: Mapping[str, Any], is_vaulted: Callable[[Any], bool]
+) -> list[str]:
+    """The inputs whose check says ``vaulted`` that were given in clear text: a password
+    typed with -e, in an AWX survey or in a plain vars file is in the shell's history, the
+    process list or the job's record before no_log can hide it."""
+    errors = []
+    for path, check in role_inputs.checks.items():
+        if not check.get("vaulted"):
+            continue
+        name, _sep, rest = path.partition(".")
+        if name not in raw:
+            continue
+        for where, value, may_be_vaulted in _values_at(name, raw[name], rest, True):
+            if value in ("", None) or (may_be_vaulted and is_vaulted(value)):
+                continue
+            errors.append(
+                f"{where}: is given in clear text; a password comes from a vault: encrypt it "
+                "with ansible-vault encrypt_string (an inline !vault value) or keep it in a "
+                "vault-encrypted vars file"
+            )
+    return errors
 
 
 def masked(message: str, secrets: Iterable[str]) -> str:
@@ -1130,7 +1284,134 @@ def patching_window(values: dict, context: dict) -> list[str]:
     return []
 
 
+DB_ENGINES = {
+    "mariadb": {
+        "title": "MariaDB",
+        "application": db.MARIADB_DATABASE_PRIVILEGES,
+        "admin": db.MARIADB_ADMIN_PRIVILEGES,
+        "system_accounts": db.MARIADB_SYSTEM_ACCOUNTS,
+        "system_databases": db.MARIADB_SYSTEM_DATABASES,
+    },
+    "postgresql": {
+        "title": "PostgreSQL",
+        "application": db.POSTGRESQL_TABLE_PRIVILEGES | db.POSTGRESQL_DATABASE_PRIVILEGES,
+        "admin": db.POSTGRESQL_ADMIN_PRIVILEGES,
+        "system_accounts": db.POSTGRESQL_SYSTEM_ROLES,
+        "system_databases": db.POSTGRESQL_SYSTEM_DATABASES,
+    },
+}
+
+
+def _db_account_errors(where: str, account: dict) -> list[str]:
+    """What one declared database account may not be (db_accounts' rule)."""
+    engine = DB_ENGINES[account["engine"]]
+    title, admin = engine["title"], account["admin"]
+    errors = []
+    postgresql = account["engine"] == "postgresql"
+    if postgresql and account["name"] in db.POSTGRESQL_HBA_KEYWORDS:
+        errors.append(
+            f"{where}.name: {account['name']} is a keyword of pg_hba.conf; give the role "
+            "another name"
+        )
+    if account["name"] in engine["system_accounts"]:
+        errors.append(
+            f"{where}.name: {account['name']} is the {title} server's own account; the role "
+            "never changes it (it is listed as an administrator in the access list)"
+        )
+    if admin and not account["admin_reason"]:
+        errors.append(
+            f"{where}.admin_reason: an administrator needs a reason (why this account needs "
+            "more than an application's privileges); it shows in the access list"
+        )
+    if not admin and account["admin_reason"]:
+        errors.append(f"{where}.admin_reason: is given but admin is false; say admin: true")
+    if account["attributes"] and (not admin or account["engine"] != "postgresql"):
+        errors.append(
+            f"{where}.attributes: role attributes ({', '.join(account['attributes'])}) are "
+            "for PostgreSQL administrators only (admin: true with admin_reason)"
+        )
+    present = account["state"] == "present"
+    if present and not account["password"]:
+        errors.append(f"{where}.password: is required for an account in state present")
+    for host in account["hosts"]:
+        if host == "%" and present:
+            errors.append(
+                f"{where}.hosts: % (any host) is only for naming an account to lock or drop; "
+                "list the application servers' addresses"
+            )
+        elif account["engine"] == "mariadb" and host not in ("localhost", "%"):
+            network = ipaddress.ip_network(host)
+            if network.version == 6 and network.num_addresses > 1:
+                errors.append(
+                    f"{where}.hosts: {host}: MariaDB takes single IPv6 addresses, not networks"
+                )
+    known = engine["application"] | engine["admin"]
+    for index, grant in enumerate(account["grants"]):
+        at = f"{where}.grants[{index}]"
+        database = grant["database"]
+        if database == "*" and account["engine"] == "postgresql":
+            errors.append(
+                f"{at}.database: * is not a PostgreSQL database; name the database (an "
+                "administrator's server-wide rights are its attributes)"
+            )
+        elif database == "*" and not admin:
+            errors.append(
+                f"{at}.database: * (privileges on *.*, every database) is for administrators "
+                "only; grant on the application's own databases"
+            )
+        elif postgresql and database in db.POSTGRESQL_HBA_KEYWORDS:
+            errors.append(
+                f"{at}.database: {database} is a keyword of pg_hba.conf, not a database name "
+                "the role can grant on"
+            )
+        elif database in engine["system_databases"] and not admin:
+            errors.append(
+                f"{at}.database: {database} is a system database of {title}; an application "
+                "gets its own databases only"
+            )
+        for privilege in grant["privileges"]:
+            if privilege not in known:
+                errors.append(
+                    f"{at}.privileges: {privilege} is not a {title} privilege the role knows "
+                    f"(known: {', '.join(sorted(known))})"
+                )
+            elif privilege in engine["admin"] and not admin:
+                errors.append(
+                    f"{at}.privileges: {privilege} is an administrator's privilege; an "
+                    "application account never holds it (declare admin: true with an "
+                    "admin_reason if this account administers the server)"
+                )
+            elif privilege == "GRANT OPTION" and database != "*":
+                errors.append(
+                    f"{at}.privileges: GRANT OPTION is declared on database * (an "
+                    "administrator's, server-wide)"
+                )
+            elif (
+                account["engine"] == "mariadb"
+                and database != "*"
+                and privilege in engine["admin"] - {"ALL", "GRANT OPTION"}
+            ):
+                errors.append(
+                    f"{at}.privileges: {privilege} is a server-wide privilege; grant it on "
+                    "database *"
+                )
+        if not grant["privileges"]:
+            errors.append(f"{at}.privileges: is empty; leave the grant out instead")
+    return errors
+
+
+def db_accounts_policy(values: dict, context: dict) -> list[str]:
+    """Declared database accounts (db_accounts' rule): least privilege for applications,
+    a reason for every administrator, the engine's own privilege names and accounts."""
+    errors = []
+    for index, account in enumerate(values["accounts"]):
+        where = f"db_accounts_accounts[{index}] ({account['name']})"
+        errors += _db_account_errors(where, account)
+    return errors
+
+
 ROLE_RULES: dict[str, Callable[[dict, dict], list[str]]] = {
+    "db_accounts": db_accounts_policy,
     "patching": patching_window,
     "firewall": firewall_lockout,
     "audit": audit_selection,
@@ -1167,8 +1448,9 @@ def accepts(role_inputs: RoleInputs, path: str) -> str:
         text = "one entry as text" if check.get("text_is_one_entry") else "comma-separated text"
         parts.append(f"a list (also as {text}) of {what}")
         parts.append(f"at most {check.get('max_items', MAX_ITEMS)} entries")
-        if "unique" in check:
-            parts.append(f"each {check['unique']} once")
+        for keys in check.get("unique", []):
+            keys = [keys] if isinstance(keys, str) else list(keys)
+            parts.append(f"each {' and '.join(keys)}{' together' if len(keys) > 1 else ''} once")
     elif kind == "dict" and not option.get("options"):
         key = FORMATS[check.get("key_format", "text")].description
         value = FORMATS[check["format"]].description

@@ -10,7 +10,9 @@ permissions of the authentication logs (MOE-42.1.5).
 
 from __future__ import annotations
 
+import datetime
 import re
+import struct
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
@@ -33,6 +35,11 @@ SUDOERS = "/etc/sudoers"
 GROUP = "/etc/group"
 PASSWD = "/etc/passwd"
 SUDOERS_DIR_GLOB = "/etc/sudoers.d/*"
+LASTLOG = "/var/log/lastlog"
+LASTLOG_RECORD = struct.Struct("<i32s256s")
+"""One record of /var/log/lastlog per UID: time, terminal, remote host (292 bytes)."""
+LASTLOG_MAX_UID = 262143
+"""Beyond this UID the file is not read (it would be tens of megabytes, mostly holes)."""
 DF_EXCLUDES = ["-x", "tmpfs", "-x", "devtmpfs", "-x", "overlay", "-x", "squashfs"]
 DF_ARGV = ["df", "-P", *DF_EXCLUDES]
 DF_INODES_ARGV = ["df", "-P", "-i", *DF_EXCLUDES]
@@ -243,6 +250,55 @@ def sudoers(host: HostReader) -> dict:
     }
 
 
+def parse_lastlog(data: bytes, uid: int) -> dict | None:
+    """The last login of ``uid`` in /var/log/lastlog's bytes (None: never, or not there)."""
+    start = uid * LASTLOG_RECORD.size
+    record = data[start : start + LASTLOG_RECORD.size]
+    if len(record) < LASTLOG_RECORD.size:
+        return None
+    when, line, remote = LASTLOG_RECORD.unpack(record)
+    if when <= 0:
+        return None
+    moment = datetime.datetime.fromtimestamp(when, datetime.timezone.utc)
+    return {
+        "at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "terminal": line.split(b"\0", 1)[0].decode("utf-8", "replace"),
+        "from": remote.split(b"\0", 1)[0].decode("utf-8", "replace"),
+    }
+
+
+def administrators(host: HostReader, sudo_members: list[str]) -> tuple[list[dict], str | None]:
+    """The accounts with root's rights (UID 0) or sudo's, with their last login as
+    /var/log/lastlog holds it (pam_lastlog writes it; a host without it records none)."""
+    passwd_text = host.read(PASSWD)
+    if passwd_text is None:
+        return [], f"{PASSWD} could not be read"
+    uids: dict[str, int] = {}
+    for line in passwd_text.splitlines():
+        fields = line.split(":")
+        if len(fields) >= 7 and fields[2].isdigit():
+            uids.setdefault(fields[0], int(fields[2]))
+    names = sorted({name for name, uid in uids.items() if uid == 0} | set(sudo_members))
+    wanted = [uids[name] for name in names if name in uids and uids[name] <= LASTLOG_MAX_UID]
+    data = host.head(LASTLOG, (max(wanted) + 1) * LASTLOG_RECORD.size) if wanted else b""
+    error = None if data is not None else f"{LASTLOG} could not be read"
+    found = []
+    for name in names:
+        uid = uids.get(name)
+        rights = (["root (UID 0)"] if uid == 0 else []) + (["sudo"] if name in sudo_members else [])
+        entry: dict = {"name": name, "uid": uid, "rights": rights, "last_login": None}
+        if uid is None:
+            entry["last_login_error"] = "no such account in /etc/passwd"
+        elif uid > LASTLOG_MAX_UID:
+            entry["last_login_error"] = f"UID above {LASTLOG_MAX_UID}: not read"
+        elif data is None:
+            entry["last_login_error"] = error
+        else:
+            entry["last_login"] = parse_lastlog(data, uid)
+        found.append(entry)
+    return found, error
+
+
 def parse_df(text: str) -> dict[str, int | None]:
     """Mount point to its use percentage from ``df -P`` (or ``df -P -i``) output.
 
@@ -347,6 +403,8 @@ def collect(host: HostReader) -> dict:
     autologin, autologin_error = console_autologin(host)
     mounts, filesystems_error = filesystems(host)
     logs, log_files_error = log_files(host)
+    sudo = sudoers(host)
+    admins, administrators_error = administrators(host, sudo["members"])
     return {
         "idle_timeout": idle_timeout(host),
         "console_autologin": autologin,
@@ -356,7 +414,9 @@ def collect(host: HostReader) -> dict:
             "nfs_server": "nfs-kernel-server" in packages,
         },
         "packages_error": packages_error,
-        "sudoers": sudoers(host),
+        "sudoers": sudo,
+        "administrators": admins,
+        "administrators_error": administrators_error,
         "filesystems": mounts,
         "filesystems_error": filesystems_error,
         "journal": journal(host),

@@ -507,15 +507,24 @@ def test_vnc_server_fails_remote_control(fresh):
     assert verdict("MOE-19", fresh)["status"] == "fail"
 
 
+def mariadb_account(user: str, host: str, **fields) -> dict:
+    """An account as the databases collector writes it (parse_mariadb)."""
+    record = {"user": user, "host": host, "name": f"{user}@{host}", "role": False}
+    record.update(locked=False, plugin="mysql_native_password", socket=False, password_set=True)
+    record.update({"global": [], "databases": {}, "tables": {}, "columns": {}, "routines": {}})
+    record.update(roles=[], grantable=False)
+    record.update(fields)
+    return record
+
+
 def test_application_account_with_super_fails_database_privileges(fresh):
     fresh["databases"]["mariadb"].update(installed=True, running=True)
     fresh["databases"]["mariadb"]["accounts"] = [
-        {"user": "app", "host": "localhost", "super": True, "grant_option": False}
-        | {"all_global": False, "create_user": False, "global_privileges": ["super"]}
+        mariadb_account("app", "localhost", **{"global": ["SUPER"]})
     ]
     result = verdict("MOE-42.2.4", fresh)
     assert result["reasons"] == [
-        "MariaDB account with administrative privileges: app@localhost: super"
+        "MariaDB: app@localhost (undeclared) holds server-wide privileges on *.*: SUPER"
     ]
 
 
@@ -671,7 +680,7 @@ def test_unlisted_packages_fail_database_privileges_instead_of_not_applicable(fr
 def test_unreadable_grants_are_evidence_missing(fresh):
     fresh["databases"]["mariadb"].update(installed=True, error="Access denied")
     assert reasons_of("MOE-42.2.4", fresh) == [
-        "evidence missing: databases: MariaDB grants could not be read: Access denied"
+        "evidence missing: databases: MariaDB could not be read: Access denied"
     ]
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import struct
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import system
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import Result
@@ -387,6 +388,8 @@ def test_collect_on_bare_host_reports_nothing_configured_and_what_it_could_not_r
             "nopasswd": [],
             "error": "/etc/group, /etc/passwd could not be read",
         },
+        "administrators": [],
+        "administrators_error": "/etc/passwd could not be read",
         "filesystems": [],
         "filesystems_error": "df is not installed (not found on the host)",
         "journal": {"persistent": False, "max_retention": None},
@@ -463,3 +466,152 @@ def test_unreadable_getty_drop_in_is_a_console_autologin_error():
     path = "/etc/systemd/system/getty@tty1.service.d/autologin.conf"
     host = RecordedHost(mtimes={path: 1_700_000_000.0})
     assert system.collect(host)["console_autologin_error"] == f"{path} could not be read"
+
+
+# administrators and their last login (/var/log/lastlog)
+
+
+def lastlog(records: dict[int, tuple[int, bytes, bytes]], uids: int) -> str:
+    """/var/log/lastlog of ``uids`` records (time, terminal, remote host per UID), as the
+    recorded host holds binary files (surrogate escapes)."""
+    data = b"".join(
+        struct.pack("<i32s256s", *records.get(uid, (0, b"", b""))) for uid in range(uids)
+    )
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def test_lastlog_record_is_292_bytes():
+    assert system.LASTLOG_RECORD.size == 292
+
+
+def test_parse_lastlog_reads_the_record_of_a_uid():
+    data = struct.pack("<i32s256s", 0, b"", b"") + struct.pack(
+        "<i32s256s", 1_700_000_000, b"pts/0", b"192.0.2.7"
+    )
+    assert system.parse_lastlog(data, 1) == {
+        "at": "2023-11-14T22:13:20Z",
+        "terminal": "pts/0",
+        "from": "192.0.2.7",
+    }
+
+
+def test_parse_lastlog_of_a_uid_that_never_logged_in_is_none():
+    data = struct.pack("<i32s256s", 0, b"", b"")
+    assert system.parse_lastlog(data, 0) is None
+
+
+def test_parse_lastlog_beyond_the_end_of_the_file_is_none():
+    data = struct.pack("<i32s256s", 1_700_000_000, b"tty1", b"")
+    assert system.parse_lastlog(data, 1) is None
+    assert system.parse_lastlog(data[:291], 0) is None
+
+
+def test_parse_lastlog_of_a_console_login_has_no_remote_host():
+    data = struct.pack("<i32s256s", 1_700_000_000, b"tty1", b"")
+    assert system.parse_lastlog(data, 0)["from"] == ""
+    assert system.parse_lastlog(data, 0)["terminal"] == "tty1"
+
+
+def test_parse_lastlog_replaces_bytes_that_are_not_utf8():
+    data = struct.pack("<i32s256s", 1_700_000_000, b"pts/\xff", b"h\xfe")
+    found = system.parse_lastlog(data, 0)
+    assert (found["terminal"], found["from"]) == ("pts/\ufffd", "h\ufffd")
+
+
+def test_administrators_are_uid_0_and_sudo_members_with_their_last_login():
+    records = {0: (1_700_000_000, b"tty1", b""), 1000: (1_700_000_600, b"pts/1", b"192.0.2.7")}
+    host = RecordedHost(files={"/etc/passwd": PASSWD, "/var/log/lastlog": lastlog(records, 1001)})
+    found, error = system.administrators(host, ["alice"])
+    assert error is None
+    assert found == [
+        {
+            "name": "alice",
+            "uid": 1000,
+            "rights": ["sudo"],
+            "last_login": {"at": "2023-11-14T22:23:20Z", "terminal": "pts/1", "from": "192.0.2.7"},
+        },
+        {
+            "name": "root",
+            "uid": 0,
+            "rights": ["root (UID 0)"],
+            "last_login": {"at": "2023-11-14T22:13:20Z", "terminal": "tty1", "from": ""},
+        },
+    ]
+
+
+def test_a_second_uid_0_account_is_an_administrator():
+    passwd = PASSWD + "toor:x:0:0::/root:/bin/sh\n"
+    host = RecordedHost(files={"/etc/passwd": passwd, "/var/log/lastlog": lastlog({}, 1)})
+    found, _error = system.administrators(host, [])
+    assert [(a["name"], a["rights"], a["last_login"]) for a in found] == [
+        ("root", ["root (UID 0)"], None),
+        ("toor", ["root (UID 0)"], None),
+    ]
+
+
+def test_root_in_sudo_has_both_rights():
+    host = RecordedHost(files={"/etc/passwd": PASSWD, "/var/log/lastlog": lastlog({}, 1)})
+    found, _error = system.administrators(host, ["root"])
+    assert found[0]["rights"] == ["root (UID 0)", "sudo"]
+
+
+def test_a_sudo_member_without_an_account_is_listed_with_why_no_login_is_known():
+    host = RecordedHost(files={"/etc/passwd": PASSWD, "/var/log/lastlog": lastlog({}, 1)})
+    found, error = system.administrators(host, ["ghost"])
+    assert error is None
+    assert found[0] == {
+        "name": "ghost",
+        "uid": None,
+        "rights": ["sudo"],
+        "last_login": None,
+        "last_login_error": "no such account in /etc/passwd",
+    }
+
+
+def test_a_uid_beyond_the_lastlog_limit_is_not_read():
+    passwd = PASSWD + "big:x:300000:300000::/home/big:/bin/bash\n"
+    host = RecordedHost(files={"/etc/passwd": passwd, "/var/log/lastlog": lastlog({}, 1)})
+    found, _error = system.administrators(host, ["big"])
+    big = next(a for a in found if a["name"] == "big")
+    assert big["last_login_error"] == "UID above 262143: not read"
+    assert big["last_login"] is None
+
+
+def test_a_missing_lastlog_is_an_administrators_error_and_each_says_so():
+    host = RecordedHost(files={"/etc/passwd": PASSWD})
+    found, error = system.administrators(host, ["alice"])
+    assert error == "/var/log/lastlog could not be read"
+    assert [a["last_login_error"] for a in found] == [
+        "/var/log/lastlog could not be read",
+        "/var/log/lastlog could not be read",
+    ]
+
+
+def test_a_lastlog_shorter_than_a_uids_record_means_no_login():
+    host = RecordedHost(
+        files={"/etc/passwd": PASSWD, "/var/log/lastlog": lastlog({0: (1, b"", b"")}, 1)}
+    )
+    found, error = system.administrators(host, ["alice"])
+    assert error is None
+    assert found[0]["last_login"] is None  # alice, UID 1000, beyond the file's end
+
+
+def test_unreadable_passwd_lists_no_administrator():
+    assert system.administrators(RecordedHost(), ["alice"]) == (
+        [],
+        "/etc/passwd could not be read",
+    )
+
+
+def test_collect_lists_the_sudo_members_as_administrators():
+    host = RecordedHost(
+        files={
+            "/etc/sudoers": SUDOERS,
+            "/etc/group": GROUP,
+            "/etc/passwd": PASSWD,
+            "/var/log/lastlog": lastlog({}, 1001),
+        }
+    )
+    evidence = system.collect(host)
+    assert [a["name"] for a in evidence["administrators"]] == ["alice", "root"]
+    assert evidence["administrators_error"] is None
