@@ -688,6 +688,18 @@ def _pg_database_steps(
                 database,
             )
         )
+    for target, privileges in sorted((held.get("columns") or {}).items()):
+        # "SELECT (amount)" on "TABLE public.salaries": a grant is declared per table, never
+        # per column.
+        listed = ", ".join(privileges)
+        steps.append(
+            Step(
+                name,
+                f"holds column privileges {listed} on {target} in {database}",
+                f"REVOKE {listed} ON {target} FROM {role}",
+                database,
+            )
+        )
     if tables_wanted is None and not any(held.get(k) for k in ("schemas", "tables", "sequences")):
         return steps
     if tables_wanted is not None and not info.get("connectable"):

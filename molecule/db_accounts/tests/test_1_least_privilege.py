@@ -118,6 +118,8 @@ def test_postgresql_planted_excess_and_baseline_are_gone(host):
         host, "SELECT has_schema_privilege('public', 'public', 'CREATE')", database="shop"
     )
     assert public_create.stdout.strip() == "f"
+    column = "SELECT has_column_privilege('shop', 'salaries', 'amount', 'SELECT')"
+    assert pg(host, column, database="payroll").stdout.strip() == "f"
     password = pg(host, "SELECT substr(rolpassword, 1, 14) FROM pg_authid WHERE rolname = 'shop'")
     assert password.stdout.strip() == "SCRAM-SHA-256$"
 

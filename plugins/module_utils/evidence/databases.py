@@ -194,6 +194,12 @@ POSTGRESQL_DATABASE_QUERIES = (
     f"SELECT 'sysacl', 'FUNCTION', {_t('p.oid::regprocedure::text')}, {_GRANTEE_NAME},"
     " a.privilege_type FROM pg_proc p, aclexplode(p.proacl) a"
     " WHERE a.grantee NOT IN (0, p.proowner)",
+    # Column grants (GRANT SELECT (amount) ON salaries): a table's ACL does not show them.
+    f"SELECT 'colacl', 'TABLE', {_t('c.oid::regclass::text')},"
+    f" {_t('quote_ident(col.attname)')}, {_GRANTEE_NAME}, a.privilege_type FROM pg_attribute col"
+    " JOIN pg_class c ON c.oid = col.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace,"
+    " aclexplode(col.attacl) a WHERE col.attacl IS NOT NULL AND NOT col.attisdropped"
+    f" AND a.grantee NOT IN (0, c.relowner) AND {_PG_OWN}",
 )
 
 _POSTGRESQL_SERVER = re.compile(r"^postgresql(?:-\d+)?$")
@@ -523,6 +529,7 @@ def parse_pg_database(text: str) -> dict:
         )
 
     system: dict[str, dict[str, list[str]]] = {}
+    columns: dict[str, dict[str, list[str]]] = {}
 
     for row in _rows(text):
         tag = row[0]
@@ -540,10 +547,13 @@ def parse_pg_database(text: str) -> dict:
         elif tag == "sysacl" and len(row) == 5:
             target = f"{row[1]} {row[2]}"
             system.setdefault(row[3], {}).setdefault(target, []).append(row[4])
+        elif tag == "colacl" and len(row) == 6:
+            target = f"{row[1]} {row[2]}"
+            columns.setdefault(row[4], {}).setdefault(target, []).append(f"{row[5]} ({row[3]})")
     for entry in schemas.values():
         for grantee in entry["privileges"]:
             entry["privileges"][grantee].sort()
-    return {"schemas": schemas, "system_grants": system}
+    return {"schemas": schemas, "system_grants": system, "column_grants": columns}
 
 
 def _attach_schemas(cluster: dict, database: str, read: dict) -> None:
@@ -551,10 +561,11 @@ def _attach_schemas(cluster: dict, database: str, read: dict) -> None:
     schemas = read["schemas"]
     cluster["databases"][database]["schemas"] = schemas
     roles = {role["name"]: role for role in cluster["roles"]}
-    for grantee, targets in read["system_grants"].items():
-        if grantee in roles:
-            place = roles[grantee]["databases"].setdefault(database, {"database": []})
-            place["system"] = {target: sorted(held) for target, held in sorted(targets.items())}
+    for key, found in (("system", read["system_grants"]), ("columns", read.get("column_grants"))):
+        for grantee, targets in (found or {}).items():
+            if grantee in roles:
+                place = roles[grantee]["databases"].setdefault(database, {"database": []})
+                place[key] = {target: sorted(held) for target, held in sorted(targets.items())}
     for schema_name, entry in schemas.items():
         for grantee, held in entry["privileges"].items():
             if grantee in roles:

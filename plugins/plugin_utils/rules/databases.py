@@ -140,6 +140,10 @@ def postgresql_undeclared(
             found.append(f"{', '.join(extra)} on database {database}")
         for target, privileges in sorted((held.get("system") or {}).items()):
             found.append(f"{', '.join(privileges)} on {target} in {database}")
+        for target, privileges in sorted((held.get("columns") or {}).items()):
+            above = [p for p in privileges if p.split(" (", 1)[0] not in ceiling]
+            if above:
+                found.append(f"{', '.join(above)} on {target} in {database}")
         for schema, privileges in sorted((held.get("schemas") or {}).items()):
             above = [p for p in privileges if p != "USAGE"]
             if above:
@@ -255,8 +259,9 @@ def _pg_privileges(role: dict) -> list[str]:
     for database, place in sorted((role.get("databases") or {}).items()):
         if place.get("database"):
             held.append(f"{', '.join(place['database'])} ON DATABASE {database}")
-        for target, privileges in sorted((place.get("system") or {}).items()):
-            held.append(f"{', '.join(privileges)} ON {target} (in {database})")
+        for key in ("system", "columns"):
+            for target, privileges in sorted((place.get(key) or {}).items()):
+                held.append(f"{', '.join(privileges)} ON {target} (in {database})")
         for schema, privileges in sorted((place.get("schemas") or {}).items()):
             held.append(f"{', '.join(privileges)} ON SCHEMA {database}.{schema}")
         for kind in ("tables", "sequences"):

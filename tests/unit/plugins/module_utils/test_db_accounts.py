@@ -1220,3 +1220,15 @@ def test_postgresql_hba_keywords_are_the_words_pg_hba_conf_reads_specially():
 
 def test_local_hosts_are_the_names_of_the_server_itself():
     assert {"localhost", "127.0.0.1", "::1"} == db.LOCAL_HOSTS
+
+
+def test_declared_role_with_a_column_grant_has_it_revoked_in_that_database():
+    shop = SHOP_SCHEMA_USAGE + "colacl\tTABLE\torders\titem\tshop\tUPDATE\n"
+    assert db.plan_postgresql_account(pg(), _pg(shop=shop)) == [
+        Step(
+            "shop",
+            "holds column privileges UPDATE (item) on TABLE orders in shop",
+            'REVOKE UPDATE (item) ON TABLE orders FROM "shop"',
+            "shop",
+        )
+    ]

@@ -779,3 +779,22 @@ def test_access_list_marks_a_member_of_a_pg_role_as_administrator():
     listed = database_access_list(clean(cluster=cluster)["databases"], BOTH_DECLARED)
     row = _rows(listed, "postgresql")["report"]
     assert (row["administrator"], row["declared"]) == (True, False)
+
+
+def test_postgresql_undeclared_column_grant_above_the_ceiling_is_named():
+    shop = CLEAN_SHOP + (
+        "colacl\tTABLE\torders\titem\treport\tUPDATE\n"
+        "colacl\tTABLE\torders\titem\treport\tREFERENCES\n"
+    )
+    result = _undeclared_report(shop=shop)
+    assert result.reasons == [
+        "PostgreSQL: report (undeclared) holds REFERENCES (item) on TABLE orders in shop"
+    ]
+
+
+def test_declared_role_with_a_column_grant_fails_naming_it():
+    shop = CLEAN_SHOP + "colacl\tTABLE\torders\titem\tshop\tSELECT\n"
+    result = judge(clean(per_database={"shop": shop}), BOTH_DECLARED)
+    assert result.reasons == [
+        "PostgreSQL: shop holds column privileges SELECT (item) on TABLE orders in shop"
+    ]

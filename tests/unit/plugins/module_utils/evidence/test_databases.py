@@ -946,7 +946,24 @@ def test_parse_pg_database_collects_system_grants_by_grantee():
                 "TABLE pg_authid": ["SELECT", "UPDATE"],
             }
         },
+        "column_grants": {},
     }
+
+
+def test_parse_pg_database_collects_column_grants_by_grantee():
+    text = (
+        "colacl\tTABLE\tsalaries\tamount\tshop\tSELECT\n"
+        'colacl\tTABLE\tsalaries\t"Name"\tshop\tUPDATE\n'
+    )
+    assert databases.parse_pg_database(text)["column_grants"] == {
+        "shop": {"TABLE salaries": ["SELECT (amount)", 'UPDATE ("Name")']}
+    }
+
+
+def test_collect_postgresql_attaches_a_column_grant_to_the_role_in_its_database():
+    shop_db = PG_SHOP_OUTPUT + "colacl\tTABLE\torders\titem\tshop\tUPDATE\n"
+    shop = _role(postgresql_evidence(per_database={"shop": shop_db}), "shop")
+    assert shop["databases"]["shop"]["columns"] == {"TABLE orders": ["UPDATE (item)"]}
 
 
 def test_collect_postgresql_attaches_a_system_function_grant_to_the_role_in_its_database():
