@@ -60,3 +60,10 @@ def test_after_moe_42_2_4_passes_and_the_grants_are_gone(remediation, host):
     )
     truncate = pg(host, "SELECT has_table_privilege('shop', 'orders', 'TRUNCATE')", database="shop")
     assert truncate.stdout.strip() == "f"
+
+
+def test_the_rows_survive_remediation_too(remediation, host):
+    assert maria(host, "SELECT COUNT(*) FROM shop.orders").stdout.strip() == "2"
+    assert maria(host, "SELECT COUNT(*) FROM payroll.salaries").stdout.strip() == "1"
+    assert pg(host, "SELECT count(*) FROM orders", database="shop").stdout.strip() == "2"
+    assert pg(host, "SELECT count(*) FROM salaries", database="payroll").stdout.strip() == "1"
