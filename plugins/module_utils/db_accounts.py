@@ -26,6 +26,11 @@ import os
 import unicodedata
 from typing import NamedTuple
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.databases import (
+    MARIADB_LOCAL_HOSTS,
+    no_privileges,
+)
+
 # ---------------------------------------------------------------- vocabularies
 
 MARIADB_DATABASE_PRIVILEGES = frozenset(
@@ -96,12 +101,10 @@ POSTGRESQL_ATTRIBUTES = ("SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "
 MARIADB_SYSTEM_ACCOUNTS = frozenset({"root", "mysql", "mariadb.sys", "debian-sys-maint"})
 """Accounts the server and Debian's packaging need; never declared, never changed."""
 POSTGRESQL_SYSTEM_ROLES = frozenset({"postgres"})
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 POSTGRESQL_HBA_KEYWORDS = frozenset(
     {"all", "replication", "sameuser", "samerole", "samegroup", "public"}
 )
 """Words pg_hba.conf reads as keywords in its database and user fields (refused as names)."""
-MARIADB_SYSTEM_DATABASES = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
 POSTGRESQL_SYSTEM_DATABASES = frozenset({"postgres", "template0", "template1"})
 SCHEMA = "public"
 """The schema whose tables a PostgreSQL grant covers."""
@@ -316,17 +319,7 @@ def plan_mariadb_account(
                     f"CREATE USER {target} IDENTIFIED BY PASSWORD {mariadb_string(declared_hash)}",
                 )
             )
-            current = {
-                "global": [],
-                "databases": {},
-                "tables": {},
-                "columns": {},
-                "routines": {},
-                "proxies": [],
-                "roles": [],
-                "grantable": False,
-                "locked": False,
-            }
+            current = {**no_privileges(), "locked": False}
         elif hashes is not None and (
             current.get("plugin") != "mysql_native_password"
             or hashes.get((account["name"], host)) != declared_hash
@@ -447,7 +440,7 @@ def plan_mariadb_baseline(evidence: dict) -> list[Step]:
         a["user"] == "root" and a["host"] == "localhost" and a["socket"] for a in accounts
     )
     for account in accounts:
-        if account["user"] != "root" or account["role"] or account["host"] in LOCAL_HOSTS:
+        if account["user"] != "root" or account["role"] or account["host"] in MARIADB_LOCAL_HOSTS:
             continue
         if root_by_socket:
             steps.append(

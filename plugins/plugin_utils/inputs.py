@@ -41,6 +41,9 @@ from typing import Any, NamedTuple
 import yaml
 from ansible_collections.edu_tw.hardening.plugins.module_utils import db_accounts as db
 from ansible_collections.edu_tw.hardening.plugins.module_utils.constants import STATE_DIR
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.databases import (
+    MARIADB_SYSTEM_DATABASES,
+)
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils import catalogue
 
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
@@ -1290,7 +1293,7 @@ DB_ENGINES = {
         "application": db.MARIADB_DATABASE_PRIVILEGES,
         "admin": db.MARIADB_ADMIN_PRIVILEGES,
         "system_accounts": db.MARIADB_SYSTEM_ACCOUNTS,
-        "system_databases": db.MARIADB_SYSTEM_DATABASES,
+        "system_databases": MARIADB_SYSTEM_DATABASES,
     },
     "postgresql": {
         "title": "PostgreSQL",

@@ -110,7 +110,8 @@ _MARIADB_SERVER = re.compile(r"^(?:default-mysql-server|(?:mariadb|mysql)-server
 # ---------------------------------------------------------------- PostgreSQL
 
 POSTGRESQL_ROLE_FLAGS = ("superuser", "createrole", "createdb", "login", "replication", "bypassrls")
-POSTGRESQL_ADMIN_FLAGS = ("superuser", "createrole", "createdb", "replication", "bypassrls")
+POSTGRESQL_ADMIN_FLAGS = ("superuser", "createdb", "createrole", "replication", "bypassrls")
+"""The role attributes that give server-wide rights (the attributes of an administrator)."""
 
 
 def _t(expression: str) -> str:
@@ -258,6 +259,20 @@ def mariadb_grantee(text: str, known: set[tuple[str, str]]) -> tuple[str, str] |
     return (inner, "") if (inner, "") in known else None
 
 
+def no_privileges() -> dict:
+    """The privilege part of a MariaDB account that holds nothing (USAGE only)."""
+    return {
+        "global": [],
+        "databases": {},
+        "tables": {},
+        "columns": {},
+        "routines": {},
+        "proxies": [],
+        "roles": [],
+        "grantable": False,
+    }
+
+
 def account_name(user: str, host: str) -> str:
     """How an account is named in reports: ``user@host`` (a role: its name)."""
     return f"{user}@{host}" if host else user
@@ -287,13 +302,8 @@ def parse_mariadb(text: str) -> dict:
                 "plugin": row[5],
                 "socket": row[6] == "Y",
                 "password_set": row[7] == "Y",
+                **no_privileges(),
                 "global": [f for f in flags if f != "GRANT OPTION"],
-                "databases": {},
-                "tables": {},
-                "columns": {},
-                "routines": {},
-                "proxies": [],
-                "roles": [],
                 "grantable": "GRANT OPTION" in flags,
             }
     known = set(accounts)

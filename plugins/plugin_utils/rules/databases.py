@@ -17,6 +17,11 @@ import re
 from typing import Any
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils import db_accounts as db
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.databases import (
+    MARIADB_LOCAL_HOSTS,
+    MARIADB_SYSTEM_DATABASES,
+    POSTGRESQL_ADMIN_FLAGS,
+)
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common import (
     MISSING,
     Rule,
@@ -26,6 +31,7 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
 )
 
 DEFAULT_CEILING = ("SELECT", "INSERT", "UPDATE", "DELETE")
+ADMIN_FLAGS = POSTGRESQL_ADMIN_FLAGS
 SYSTEM_REASON = "the database server's own administrator (local socket)"
 
 
@@ -47,11 +53,7 @@ def _mariadb_declared_names(accounts: list[dict]) -> dict[tuple[str, str], dict]
 
 def is_mariadb_system(account: dict) -> bool:
     """The server's own accounts (root, mysql, mariadb.sys) as Debian installs them: local."""
-    return account["user"] in db.MARIADB_SYSTEM_ACCOUNTS and account["host"] in (
-        "localhost",
-        "127.0.0.1",
-        "::1",
-    )
+    return account["user"] in db.MARIADB_SYSTEM_ACCOUNTS and account["host"] in MARIADB_LOCAL_HOSTS
 
 
 def like(pattern: str, name: str) -> bool:
@@ -105,9 +107,9 @@ def mariadb_undeclared(
                 # The system databases hold every account's password hash: nothing of them,
                 # also through a pattern such as % or my%.
                 if level == "databases":
-                    system = any(like(target, name) for name in db.MARIADB_SYSTEM_DATABASES)
+                    system = any(like(target, name) for name in MARIADB_SYSTEM_DATABASES)
                 else:  # a table, column or routine grant names its database as it is
-                    system = target.split(".", 1)[0].lower() in db.MARIADB_SYSTEM_DATABASES
+                    system = target.split(".", 1)[0].lower() in MARIADB_SYSTEM_DATABASES
                 above = sorted(set(held) if system else set(held) - ceiling)
                 if above:
                     suffix = ".*" if level == "databases" else ""
@@ -120,11 +122,11 @@ def postgresql_undeclared(
 ) -> list[str]:
     """What an undeclared PostgreSQL role holds beyond the ceiling."""
     roles = roles or {}
-    found = [f"the attribute {flag.upper()}" for flag in db_admin_flags() if role.get(flag)]
+    found = [f"the attribute {flag.upper()}" for flag in ADMIN_FLAGS if role.get(flag)]
     for group in role.get("member_of") or []:
         name = group.removesuffix(" (admin)")
         other = roles.get(name) or {}
-        if name.startswith("pg_") or any(other.get(flag) for flag in db_admin_flags()):
+        if name.startswith("pg_") or any(other.get(flag) for flag in ADMIN_FLAGS):
             found.append(f"membership of {name}, a role with server-wide rights")
     found += [f"owns {owned}" for owned in role.get("owns") or []]
     for parameter, held in sorted((role.get("parameters") or {}).items()):
@@ -155,10 +157,6 @@ def postgresql_undeclared(
                 if above:
                     found.append(f"{', '.join(above)} on {kind} in {database}.{schema}")
     return found
-
-
-def db_admin_flags() -> tuple[str, ...]:
-    return tuple(attribute.lower() for attribute in db.POSTGRESQL_ATTRIBUTES)
 
 
 def _judge_mariadb(maria: dict, declared: list[dict], ceiling: set[str]) -> list[str]:
@@ -249,7 +247,7 @@ def _mariadb_privileges(account: dict) -> list[str]:
 
 
 def _pg_privileges(role: dict) -> list[str]:
-    held = [f.upper() for f in db_admin_flags() if role.get(f)]
+    held = [f.upper() for f in ADMIN_FLAGS if role.get(f)]
     held += [f"member of {group}" for group in role.get("member_of") or []]
     held += [f"owns {owned}" for owned in role.get("owns") or []]
     held += [
@@ -332,7 +330,7 @@ def database_access_list(evidence: dict, inputs: dict) -> dict[str, Any]:
         rows = []
         for role in pg.get("roles") or []:
             above = postgresql_undeclared(role, ceiling, roles)
-            powerful = any(role.get(flag) for flag in db_admin_flags()) or any(
+            powerful = any(role.get(flag) for flag in ADMIN_FLAGS) or any(
                 finding.startswith("membership of") for finding in above
             )
             rows.append(

@@ -12,6 +12,7 @@ import hmac
 import pytest
 from ansible_collections.edu_tw.hardening.plugins.module_utils import db_accounts as db
 from ansible_collections.edu_tw.hardening.plugins.module_utils.db_accounts import Step
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence import databases
 from ansible_collections.edu_tw.hardening.tests.unit.db_fixtures import (
     MARIADB_OUTPUT,
     PG_CLUSTER_OUTPUT,
@@ -1219,7 +1220,7 @@ def test_postgresql_hba_keywords_are_the_words_pg_hba_conf_reads_specially():
 
 
 def test_local_hosts_are_the_names_of_the_server_itself():
-    assert {"localhost", "127.0.0.1", "::1"} == db.LOCAL_HOSTS
+    assert {"localhost", "127.0.0.1", "::1"} == databases.MARIADB_LOCAL_HOSTS
 
 
 def test_declared_role_with_a_column_grant_has_it_revoked_in_that_database():
