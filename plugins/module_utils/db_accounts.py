@@ -27,7 +27,9 @@ import unicodedata
 from typing import NamedTuple
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.databases import (
-    MARIADB_LOCAL_HOSTS,
+    is_anonymous,
+    is_remote_root,
+    is_test_database_pattern,
     no_privileges,
 )
 
@@ -434,13 +436,13 @@ def plan_mariadb_baseline(evidence: dict) -> list[Step]:
     accounts = evidence.get("accounts") or []
     for account in accounts:
         target = mariadb_account(account["user"], account["host"])
-        if account["user"] == "" and account["host"]:
+        if is_anonymous(account):
             steps.append(Step(account["name"], "is an anonymous account", f"DROP USER {target}"))
     root_by_socket = any(
         a["user"] == "root" and a["host"] == "localhost" and a["socket"] for a in accounts
     )
     for account in accounts:
-        if account["user"] != "root" or account["role"] or account["host"] in MARIADB_LOCAL_HOSTS:
+        if not is_remote_root(account):
             continue
         if root_by_socket:
             steps.append(
@@ -460,10 +462,10 @@ def plan_mariadb_baseline(evidence: dict) -> list[Step]:
                 )
             )
     for account in accounts:
-        if account["user"] == "" and account["host"]:
+        if is_anonymous(account):
             continue  # dropped above, with its grants
         for database in account["databases"]:
-            if database == "test" or database.startswith("test\\_"):
+            if is_test_database_pattern(database):
                 steps.append(
                     Step(
                         account["name"],

@@ -185,6 +185,11 @@ def _read(module: AnsibleModule, engine: str) -> dict:
     return evidence
 
 
+def _client(module: AnsibleModule) -> str:
+    """The MariaDB client program (the collector's choice)."""
+    return databases.mariadb_client(ModuleHost(module, time.time)) or "mariadb"
+
+
 def _mariadb_hashes(module: AnsibleModule, client: str, accounts: list[dict]) -> dict:
     """(user, host) to the current password hash of the declared accounts' names."""
     names = sorted({a["name"] for a in accounts})
@@ -229,8 +234,7 @@ def _plan(module: AnsibleModule, engine: str, evidence: dict, accounts: list[dic
         )
         steps = baseline(evidence)
     if engine == "mariadb":
-        client = databases.mariadb_client(ModuleHost(module, time.time)) or "mariadb"
-        hashes = _mariadb_hashes(module, client, accounts)
+        hashes = _mariadb_hashes(module, _client(module), accounts)
         for account in accounts:
             declared = {("", "declared"): plan.mysql_native_hash(account["password"] or "")}
             steps += plan.plan_mariadb_account(account, evidence, {**hashes, **declared})
@@ -248,7 +252,7 @@ def _run(module: AnsibleModule, engine: str, steps: list) -> None:
     """Send the statements: MariaDB in one client run, PostgreSQL one transaction per
     database (the cluster's own statements in the postgres database)."""
     if engine == "mariadb":
-        client = databases.mariadb_client(ModuleHost(module, time.time)) or "mariadb"
+        client = _client(module)
         sql = ";\n".join(step.sql for step in steps) + ";\n"
         rc, _out, err = module.run_command([client, "--batch"], data=sql)
         if rc != 0:

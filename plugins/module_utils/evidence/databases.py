@@ -350,6 +350,20 @@ def parse_mariadb(text: str) -> dict:
     return found
 
 
+def is_anonymous(account: dict) -> bool:
+    """An account with an empty user name: anyone who reaches its host gets in."""
+    return account["user"] == "" and bool(account["host"])
+
+
+def is_remote_root(account: dict) -> bool:
+    """root as an account reachable from another host (a role named root is not one)."""
+    return (
+        account["user"] == "root"
+        and not account["role"]
+        and account["host"] not in MARIADB_LOCAL_HOSTS
+    )
+
+
 def is_test_database_pattern(database: str) -> bool:
     """Whether a database-level grant names the ``test`` database or the ``test\\_%``
     pattern that old installations granted to everyone."""
@@ -416,12 +430,8 @@ def collect_mariadb(host: HostReader, packages: dict[str, str]) -> dict:
     if unread:
         evidence["error"] = "grants of names that match no account: " + ", ".join(unread)
     accounts = parsed["accounts"]
-    evidence["anonymous_accounts"] = [a["name"] for a in accounts if a["user"] == "" and a["host"]]
-    evidence["remote_root"] = [
-        a["name"]
-        for a in accounts
-        if a["user"] == "root" and not a["role"] and a["host"] not in MARIADB_LOCAL_HOSTS
-    ]
+    evidence["anonymous_accounts"] = [a["name"] for a in accounts if is_anonymous(a)]
+    evidence["remote_root"] = [a["name"] for a in accounts if is_remote_root(a)]
     evidence["test_database"] = "test" in parsed["databases"]
     evidence["test_grants"] = sorted(
         f"{a['name']} on {database}"

@@ -14,6 +14,9 @@ import datetime
 import re
 import struct
 
+from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.accounts import (
+    parse_passwd,
+)
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.host import (
     HostReader,
     command_failure,
@@ -274,10 +277,8 @@ def administrators(host: HostReader, sudo_members: list[str]) -> tuple[list[dict
     if passwd_text is None:
         return [], f"{PASSWD} could not be read"
     uids: dict[str, int] = {}
-    for line in passwd_text.splitlines():
-        fields = line.split(":")
-        if len(fields) >= 7 and fields[2].isdigit():
-            uids.setdefault(fields[0], int(fields[2]))
+    for entry in parse_passwd(passwd_text):
+        uids.setdefault(entry["name"], entry["uid"])
     names = sorted({name for name, uid in uids.items() if uid == 0} | set(sudo_members))
     wanted = [uids[name] for name in names if name in uids and uids[name] <= LASTLOG_MAX_UID]
     data = host.head(LASTLOG, (max(wanted) + 1) * LASTLOG_RECORD.size) if wanted else b""

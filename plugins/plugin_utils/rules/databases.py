@@ -21,6 +21,8 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.database
     MARIADB_LOCAL_HOSTS,
     MARIADB_SYSTEM_DATABASES,
     POSTGRESQL_ADMIN_FLAGS,
+    is_anonymous,
+    is_remote_root,
 )
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common import (
     MISSING,
@@ -169,10 +171,10 @@ def _judge_mariadb(maria: dict, declared: list[dict], ceiling: set[str]) -> list
     roles = {a["user"]: a for a in maria["accounts"] if a["role"]}
     for account in maria["accounts"]:
         key = (account["user"], account["host"])
-        if key in names or is_mariadb_system(account) or account["user"] == "":
+        if key in names or is_mariadb_system(account):
             continue
-        if account["user"] == "root" and not account["role"]:
-            continue  # remote root: the baseline's finding
+        if is_anonymous(account) or is_remote_root(account):
+            continue  # the baseline's findings
         # What MariaDB 10.11's PUBLIC holds, every account holds: nothing is allowed.
         limit = set() if account["role"] and account["user"] == "PUBLIC" else ceiling
         for finding in mariadb_undeclared(account, limit, roles):
