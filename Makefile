@@ -7,7 +7,8 @@
 #
 # DEBIAN_RELEASES picks the test-host releases: "12" (default, CI's fast path), "11 12 13"
 # or "all". SCENARIOS picks Molecule scenarios (default: every directory under molecule/
-# that has a molecule.yml). KEEP=1 keeps the demo host.
+# that has a molecule.yml); MOLECULE_JOBS how many run at once (default 2, 1 runs them one
+# after another). KEEP=1 keeps the demo host.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -33,6 +34,7 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.ansible/collections
 export CONTAINERS_CONF := $(CURDIR)/tests/hosts/containers.conf
 export DEBIAN_RELEASES
+export MOLECULE_JOBS ?= 2
 # Container and network names carry it, so concurrent runs cannot collide.
 export HARDENING_RUN_ID ?= $(shell od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 
@@ -83,10 +85,7 @@ unit: venv
 	pytest tests/unit
 
 molecule: images
-	@for scenario in $(SCENARIOS); do for release in $(DEBIAN_RELEASES); do \
-		echo "== molecule $$scenario on Debian $$release"; \
-		MOLECULE_DEBIAN=$$release molecule test -s $$scenario || exit 1; \
-	done; done
+	scripts/molecule-jobs.sh "$(SCENARIOS)" "$(DEBIAN_RELEASES)"
 
 test: lint unit molecule release-check
 
