@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.databases import (
     is_anonymous,
+    is_public,
     is_remote_root,
     is_test_database_pattern,
     no_privileges,
@@ -430,8 +431,9 @@ def _mariadb_grant_steps(
 
 
 def plan_mariadb_baseline(evidence: dict) -> list[Step]:
-    """Anonymous accounts and remote root dropped, grants on the test databases revoked,
-    an empty ``test`` database dropped (one with tables is reported and kept)."""
+    """Anonymous accounts and remote root dropped, everything PUBLIC holds and grants on the
+    test databases revoked, an empty ``test`` database dropped (one with tables is reported
+    and kept)."""
     steps: list[Step] = []
     accounts = evidence.get("accounts") or []
     for account in accounts:
@@ -462,6 +464,10 @@ def plan_mariadb_baseline(evidence: dict) -> list[Step]:
                 )
             )
     for account in accounts:
+        if is_public(account):
+            # Every account holds what PUBLIC holds: it holds nothing (no level, no role).
+            steps += _mariadb_grant_steps("PUBLIC", "PUBLIC", account, set(), {}, False)
+            continue
         if is_anonymous(account):
             continue  # dropped above, with its grants
         for database in account["databases"]:

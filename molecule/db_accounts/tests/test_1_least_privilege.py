@@ -65,6 +65,12 @@ def test_mariadb_planted_excess_and_baseline_are_gone(host):
     assert "root@%" not in users, "root over the network is still there"
     assert "shop@192.0.2.0/255.255.255.0" in users
     assert maria(host, "SHOW DATABASES LIKE 'test'").stdout.strip() == ""
+    # MariaDB 10.11 and later (Debian 12, 13) have PUBLIC, and prepare granted it payroll.*:
+    # what PUBLIC holds, every account holds.
+    version = tuple(int(n) for n in maria(host, "SELECT VERSION()").stdout.split("-")[0].split("."))
+    if version >= (10, 11):
+        public = maria(host, "SHOW GRANTS FOR PUBLIC")
+        assert public.rc == 0 and "payroll" not in public.stdout, public.stdout + public.stderr
     assert maria(host, "SELECT COUNT(*) FROM mysql.db WHERE Db LIKE 'test%'").stdout.strip() == "0"
 
 

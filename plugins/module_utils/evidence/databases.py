@@ -364,6 +364,11 @@ def is_remote_root(account: dict) -> bool:
     )
 
 
+def is_public(account: dict) -> bool:
+    """MariaDB's PUBLIC (10.11 and later): what it holds, every account holds."""
+    return account["role"] and account["user"] == "PUBLIC" and account["host"] == ""
+
+
 def is_test_database_pattern(database: str) -> bool:
     """Whether a database-level grant names the ``test`` database or the ``test\\_%``
     pattern that old installations granted to everyone."""

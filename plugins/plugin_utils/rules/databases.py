@@ -7,7 +7,7 @@ Every declared account must hold exactly its declared grants: the differences ar
 the db_accounts role would take (module_utils/db_accounts.py, the one definition of both).
 An account nobody declared may hold no server-wide privilege or attribute, no GRANT OPTION,
 and on databases no more than the declared ceiling. The baseline (anonymous accounts,
-remote root, test databases, PUBLIC's CREATE on public) is judged whether or not the role
+remote root, test databases, what PUBLIC holds) is judged whether or not the role
 applies it.
 """
 
@@ -22,6 +22,7 @@ from ansible_collections.edu_tw.hardening.plugins.module_utils.evidence.database
     MARIADB_SYSTEM_DATABASES,
     POSTGRESQL_ADMIN_FLAGS,
     is_anonymous,
+    is_public,
     is_remote_root,
 )
 from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common import (
@@ -173,11 +174,9 @@ def _judge_mariadb(maria: dict, declared: list[dict], ceiling: set[str]) -> list
         key = (account["user"], account["host"])
         if key in names or is_mariadb_system(account):
             continue
-        if is_anonymous(account) or is_remote_root(account):
+        if is_anonymous(account) or is_remote_root(account) or is_public(account):
             continue  # the baseline's findings
-        # What MariaDB 10.11's PUBLIC holds, every account holds: nothing is allowed.
-        limit = set() if account["role"] and account["user"] == "PUBLIC" else ceiling
-        for finding in mariadb_undeclared(account, limit, roles):
+        for finding in mariadb_undeclared(account, ceiling, roles):
             reasons.append(f"MariaDB: {account['name']} (undeclared) holds {finding}")
     return reasons
 

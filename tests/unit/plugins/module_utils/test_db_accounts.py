@@ -548,6 +548,56 @@ def test_baseline_does_not_revoke_test_grants_of_an_anonymous_account_it_drops()
     assert sqls(db.plan_mariadb_baseline(mariadb_evidence(text))) == ["DROP USER ''@'localhost'"]
 
 
+PUBLIC_ROW = user_line("PUBLIC", "", "Y", "N", "", "N", "N")
+
+
+def test_baseline_revokes_what_public_holds_on_a_database_and_on_every_database():
+    text = (
+        MARIADB_OUTPUT
+        + PUBLIC_ROW
+        + maria_line("schema", "'PUBLIC'@''", "shop", "SELECT", "NO")
+        + maria_line("global", "'PUBLIC'@''", "SELECT", "NO")
+    )
+    assert db.plan_mariadb_baseline(mariadb_evidence(text)) == [
+        Step(
+            "PUBLIC",
+            "holds undeclared privileges on *.*: SELECT",
+            "REVOKE SELECT ON *.* FROM PUBLIC",
+        ),
+        Step(
+            "PUBLIC",
+            "holds undeclared privileges on shop.*: SELECT",
+            "REVOKE SELECT ON `shop`.* FROM PUBLIC",
+        ),
+    ]
+
+
+def test_baseline_revokes_a_table_grant_and_a_role_of_public():
+    text = (
+        MARIADB_OUTPUT
+        + PUBLIC_ROW
+        + maria_line("table", "'PUBLIC'@''", "shop.t", "INSERT", "NO")
+        + maria_line("role", "PUBLIC", "", "approle", "N")
+    )
+    assert sqls(db.plan_mariadb_baseline(mariadb_evidence(text))) == [
+        "REVOKE ALL PRIVILEGES, GRANT OPTION FROM PUBLIC",
+        "REVOKE 'approle' FROM PUBLIC",
+    ]
+
+
+def test_baseline_revokes_public_test_grants_once_and_as_public():
+    text = MARIADB_OUTPUT + PUBLIC_ROW + maria_line("schema", "'PUBLIC'@''", "test", "SELECT", "NO")
+    assert sqls(db.plan_mariadb_baseline(mariadb_evidence(text))) == [
+        "REVOKE SELECT ON `test`.* FROM PUBLIC"
+    ]
+
+
+def test_baseline_leaves_a_public_that_holds_nothing_and_a_user_named_public():
+    text = MARIADB_OUTPUT + PUBLIC_ROW + user_row("PUBLIC", "%")
+    text += maria_line("schema", "'PUBLIC'@'%'", "shop", "SELECT", "NO")
+    assert db.plan_mariadb_baseline(mariadb_evidence(text)) == []
+
+
 # ---------------------------------------------------------------- PostgreSQL: one role
 
 

@@ -292,6 +292,26 @@ def test_baseline_findings_fail_even_without_declarations():
     ]
 
 
+def test_mariadb_public_holding_anything_fails_once_with_the_baselines_words():
+    text = (
+        CLEAN_MARIADB
+        + user_line("PUBLIC", "", "Y", "N", "", "N", "N")
+        + maria_line("schema", "'PUBLIC'@''", "shop", "SELECT", "NO")
+        + maria_line("schema", "'PUBLIC'@''", "shop", "DROP", "NO")
+    )
+    result = judge(clean(mariadb=text), BOTH_DECLARED)
+    assert (result.status, result.reasons) == (
+        "fail",
+        ["MariaDB: PUBLIC holds undeclared privileges on shop.*: DROP, SELECT"],
+    )
+
+
+def test_mariadb_public_that_holds_nothing_passes():
+    text = CLEAN_MARIADB + user_line("PUBLIC", "", "Y", "N", "", "N", "N")
+    result = judge(clean(mariadb=text), BOTH_DECLARED)
+    assert (result.status, result.reasons) == ("pass", [])
+
+
 def test_postgresql_debian_default_hba_without_the_roles_block_fails_for_no_reject():
     result = judge(clean(cluster=CLEAN_CLUSTER), BOTH_DECLARED)
     assert result.reasons == [
