@@ -586,8 +586,8 @@ def _attach_schemas(cluster: dict, database: str, read: dict) -> None:
     schemas = read["schemas"]
     cluster["databases"][database]["schemas"] = schemas
     roles = {role["name"]: role for role in cluster["roles"]}
-    for key, found in (("system", read["system_grants"]), ("columns", read.get("column_grants"))):
-        for grantee, targets in (found or {}).items():
+    for key, found in (("system", read["system_grants"]), ("columns", read["column_grants"])):
+        for grantee, targets in found.items():
             if grantee in roles:
                 place = roles[grantee]["databases"].setdefault(database, {"database": []})
                 place[key] = {target: sorted(held) for target, held in sorted(targets.items())}

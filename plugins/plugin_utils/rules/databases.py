@@ -34,7 +34,6 @@ from ansible_collections.edu_tw.hardening.plugins.plugin_utils.rules.common impo
 )
 
 DEFAULT_CEILING = ("SELECT", "INSERT", "UPDATE", "DELETE")
-ADMIN_FLAGS = POSTGRESQL_ADMIN_FLAGS
 SYSTEM_REASON = "the database server's own administrator (local socket)"
 
 
@@ -125,11 +124,11 @@ def postgresql_undeclared(
 ) -> list[str]:
     """What an undeclared PostgreSQL role holds beyond the ceiling."""
     roles = roles or {}
-    found = [f"the attribute {flag.upper()}" for flag in ADMIN_FLAGS if role.get(flag)]
+    found = [f"the attribute {flag.upper()}" for flag in POSTGRESQL_ADMIN_FLAGS if role.get(flag)]
     for group in role.get("member_of") or []:
         name = group.removesuffix(" (admin)")
         other = roles.get(name) or {}
-        if name.startswith("pg_") or any(other.get(flag) for flag in ADMIN_FLAGS):
+        if name.startswith("pg_") or any(other.get(flag) for flag in POSTGRESQL_ADMIN_FLAGS):
             found.append(f"membership of {name}, a role with server-wide rights")
     found += [f"owns {owned}" for owned in role.get("owns") or []]
     for parameter, held in sorted((role.get("parameters") or {}).items()):
@@ -248,7 +247,7 @@ def _mariadb_privileges(account: dict) -> list[str]:
 
 
 def _pg_privileges(role: dict) -> list[str]:
-    held = [f.upper() for f in ADMIN_FLAGS if role.get(f)]
+    held = [f.upper() for f in POSTGRESQL_ADMIN_FLAGS if role.get(f)]
     held += [f"member of {group}" for group in role.get("member_of") or []]
     held += [f"owns {owned}" for owned in role.get("owns") or []]
     held += [
@@ -331,7 +330,7 @@ def database_access_list(evidence: dict, inputs: dict) -> dict[str, Any]:
         rows = []
         for role in pg.get("roles") or []:
             above = postgresql_undeclared(role, ceiling, roles)
-            powerful = any(role.get(flag) for flag in ADMIN_FLAGS) or any(
+            powerful = any(role.get(flag) for flag in POSTGRESQL_ADMIN_FLAGS) or any(
                 finding.startswith("membership of") for finding in above
             )
             rows.append(

@@ -766,12 +766,7 @@ def test_declared_role_with_a_system_function_grant_fails_with_the_planners_word
 
 
 def test_declared_role_that_may_set_a_parameter_fails():
-    ev = evidence(
-        mariadb=CLEAN_MARIADB,
-        cluster=CLEAN_CLUSTER_WITH_HBA,
-        per_database={"shop": CLEAN_SHOP},
-        parameters="paracl\tarchive_command\tshop\tSET\n",
-    )
+    ev = clean(parameters="paracl\tarchive_command\tshop\tSET\n")
     assert judge(ev, BOTH_DECLARED).reasons == [
         "PostgreSQL: shop may change the server parameter archive_command: SET"
     ]
@@ -780,8 +775,7 @@ def test_declared_role_that_may_set_a_parameter_fails():
 def test_access_list_shows_system_grants_and_parameters_of_a_role():
     shop = CLEAN_SHOP + "sysacl\tFUNCTION\tpg_read_file(text)\treport\tEXECUTE\n"
     cluster = CLEAN_CLUSTER_WITH_HBA + "role\treport\tf\tf\tf\tt\tf\tf\tscram-sha-256\n"
-    ev = evidence(
-        mariadb=CLEAN_MARIADB,
+    ev = clean(
         cluster=cluster,
         per_database={"shop": shop},
         parameters="paracl\tarchive_command\treport\tALTER SYSTEM\n",
